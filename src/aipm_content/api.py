@@ -1,0 +1,106 @@
+"""The library's front door: load or parse a lesson, export it to a channel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from .model.lesson import Lesson
+from .parse.diagnostics import Diagnostic, LessonError, error
+
+SourceFormat = Literal["markdown", "text", "json"]
+SUFFIXES: dict[str, SourceFormat] = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".json": "json",
+}
+
+
+def source_format(path: Path, given: SourceFormat | None = None) -> SourceFormat:
+    """The format named by ``given`` or by the file's extension."""
+    if given is not None:
+        return given
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(SUFFIXES)
+        raise error(str(path), 1, 1, "unknown-format", f"cannot tell the format from {path.suffix!r} (known: {known}); pass --from")
+    return fmt
+
+
+def read_source(path: Path) -> str:
+    """The file's text; unreadable or non-UTF-8 files become located errors."""
+    where = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise error(where, 1, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(where, line, col, "encoding", "the file is not valid UTF-8") from None
+
+
+def parse(
+    text: str,
+    *,
+    format: SourceFormat = "markdown",
+    path: str = "<string>",
+    lesson_id: str | None = None,
+    source_dir: Path | None = None,
+) -> Lesson:
+    """Parse lesson source text. Raises LessonError listing every problem found."""
+    if format == "markdown":
+        from .parse.build import parse_markdown
+
+        lesson = parse_markdown(text, path, lesson_id=lesson_id, source_dir=source_dir)
+    elif format == "text":
+        from .parse.reading_app import parse_reading_app
+
+        lesson = parse_reading_app(text, path, lesson_id=lesson_id, source_dir=source_dir)
+    else:
+        lesson = parse_json(text, path)
+    return lesson.located(source_dir)
+
+
+def parse_json(text: str, path: str) -> Lesson:
+    """A lesson exported as JSON (``aipm-export json``), read back into the model."""
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(path, exc.lineno, exc.colno, "json", exc.msg) from None
+    try:
+        return Lesson.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            Diagnostic(path, 1, 1, e["type"].replace("_", "-"), f"{'.'.join(map(str, e['loc'])) or 'lesson'}: {e['msg']}")
+            for e in exc.errors()
+        ]
+        raise LessonError(problems) from None
+
+
+def load(path: str | Path, *, format: SourceFormat | None = None) -> Lesson:
+    """Read a lesson file (.md authoring format, .txt reading-app text, or .json export)."""
+    path = Path(path)
+    fmt = source_format(path, format)
+    stem = path.stem if path.stem[:1].isalpha() else None
+    from .model.ids import slugify
+
+    lesson_id = slugify(stem, max_words=12) if stem else None
+    return parse(read_source(path), format=fmt, path=str(path), lesson_id=lesson_id or None, source_dir=path.parent)
+
+
+def export(lesson: Lesson, format: str, path: str | Path, **options: Any) -> Path:
+    """Render ``lesson`` to ``path`` with the exporter registered as ``format``."""
+    from .exporters.base import get_exporter
+
+    exporter = get_exporter(format)
+    return exporter.export(lesson, Path(path), exporter.options_model.model_validate(options))
+
+
+__all__ = ["Diagnostic", "Lesson", "LessonError", "export", "load", "parse"]

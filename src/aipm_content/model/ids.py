@@ -1,0 +1,49 @@
+"""Stable ids: slugs that are valid SCORM 1.2 identifiers and xAPI IRI segments."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+MAX_ID_LENGTH = 64
+ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+
+NodeId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
+"""Lowercase ASCII letters, digits and single hyphens, starting with a letter, at most 64 chars.
+
+Starting with a letter keeps ids valid as XML ids (EPUB) and HTML fragment names."""
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def slugify(text: str, *, max_words: int = 8, max_length: int = MAX_ID_LENGTH) -> str:
+    """Lowercase ASCII words joined by hyphens, cut at a word boundary.
+
+    Non-ASCII letters are transliterated where Unicode gives a base letter (é -> e); scripts
+    without one (Devanagari, emoji) contribute nothing, so the caller must have a fallback.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = _WORD.findall(ascii_text)[:max_words]
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug
+
+
+def make_id(prefix: str, text: str, *, max_words: int = 6) -> str:
+    """``prefix-slug-of-text``; just ``prefix`` when the text has no ASCII words."""
+    room = MAX_ID_LENGTH - len(prefix) - 1
+    slug = slugify(text, max_words=max_words, max_length=room)
+    return f"{prefix}-{slug}" if slug else prefix
+
+
+def with_suffix(base: str, n: int) -> str:
+    """``base-n``, shortening ``base`` so the result still fits the id length."""
+    suffix = f"-{n}"
+    return base[: MAX_ID_LENGTH - len(suffix)].rstrip("-") + suffix

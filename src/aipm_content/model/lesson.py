@@ -1,0 +1,249 @@
+"""The lesson root: sections, front-matter metadata and checks that span nodes."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .base import Node
+from .blocks import ACTIVITY_TYPES, Activity, Block, Practice, Title
+from .ids import NodeId
+from .inline import RichText
+from .interaction import Interaction
+from .measure import count_words
+
+SCHEMA_VERSION = "1.0"
+WORDS_PER_MINUTE = 250
+"""Reading rate for ``reading_minutes``; the school's reading app uses the same rate."""
+
+# BCP 47 as used in practice: language, optional script, region and variants.
+_BCP47 = r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*$"
+
+
+class Epigraph(Node):
+    """The quotation that opens the lesson."""
+
+    text: RichText
+    """The quotation."""
+    attribution: Title
+    """Who said it and where."""
+
+
+class Section(Node):
+    """A titled part of the lesson. Only the first section may be untitled: the introduction."""
+
+    type: Literal["section"] = "section"
+    id: NodeId
+    title: Title | None = None
+    """Heading of the section; null for the introduction before the first heading."""
+    blocks: list[Block] = Field(default_factory=list)
+    """The section's content in reading order."""
+
+
+class ActivityRef(Node):
+    """A trackable activity, listed flat so an LMS can create gradebook items directly."""
+
+    id: str
+    """The activity's block id."""
+    iri: str
+    """xAPI activity id: ``<base-iri><lesson>/<activity>`` or ``urn:aipm:<lesson>:<activity>``."""
+    kind: Literal["exercise", "judgment", "practice", "decision"]
+    """The block type."""
+    title: str
+    """Plain-text name of the activity."""
+    section: str
+    """Id of the section holding it."""
+    required: bool
+    """Whether completion of the lesson needs it answered (graded activities are required)."""
+    interaction: Interaction
+    """Interaction type, choices and scoring."""
+
+
+class Lesson(Node):
+    """A lesson: the one validated model every exporter renders."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    """Version of this JSON contract; see docs/lms-json.md for what changes it."""
+    id: NodeId
+    """Slug of the lesson, stable across revisions."""
+    title: Title
+    """The lesson title."""
+    language: Annotated[str, StringConstraints(pattern=_BCP47)]
+    """BCP 47 language tag, e.g. "en-IN"."""
+    epigraph: Epigraph | None = None
+    """Opening quotation, if any."""
+    authors: list[Title] = Field(default_factory=list)
+    """Authors, from the front matter."""
+    tags: list[Title] = Field(default_factory=list)
+    """Subject tags, from the front matter."""
+    summary: str | None = Field(default=None, max_length=2000)
+    """One-paragraph summary, from the front matter."""
+    revision: Annotated[str, StringConstraints(max_length=40)] | None = None
+    """Revision date (YYYY-MM-DD) or label; dates the EPUB and other outputs reproducibly."""
+    base_iri: str | None = None
+    """Prefix for xAPI activity IRIs (ends with "/"); the default is a ``urn:aipm:`` URN."""
+    sections: list[Section] = Field(min_length=1)
+    """The lesson's sections in reading order."""
+
+    _source_dir: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source_dir(self) -> Path | None:
+        """Folder of the source file: the only place exporters may read images from."""
+        return self._source_dir
+
+    def located(self, source_dir: Path | None) -> Lesson:
+        """This lesson, remembering the folder its images live in."""
+        self._source_dir = source_dir.resolve() if source_dir is not None else None
+        return self
+
+    @field_validator("base_iri")
+    @classmethod
+    def _iri(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s?#]+/$", value):
+            raise PydanticCustomError(
+                "bad-base-iri", "base IRI must be an http(s) URL ending with '/' and no query"
+            )
+        return value
+
+    @field_validator("revision")
+    @classmethod
+    def _revision(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+            raise PydanticCustomError("bad-revision", "revision must be a date, YYYY-MM-DD")
+        return value
+
+    @model_validator(mode="after")
+    def _cross_checks(self, info: ValidationInfo) -> Lesson:
+        found = list(lesson_problems(self))
+        collector = info.context.get("problems") if isinstance(info.context, dict) else None
+        if isinstance(collector, list):
+            collector.extend(found)
+        elif found:
+            loc, code, message = found[0]
+            where = ".".join(str(p) for p in loc)
+            raise PydanticCustomError(code, "{where}: {message}", {"where": where, "message": message})
+        return self
+
+    def blocks(self) -> Iterator[tuple[Section, Block]]:
+        """Every block with its section, in reading order."""
+        for section in self.sections:
+            for block in section.blocks:
+                yield section, block
+
+    def find(self, node_id: str) -> Block | None:
+        """The block with this id, if any."""
+        return next((b for _, b in self.blocks() if b.id == node_id), None)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def word_count(self) -> int:
+        """Words a reader reads, from every text of the lesson."""
+        return count_words(self)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reading_minutes(self) -> int:
+        """Reading time: words / 250 per minute, rounded half up, at least 1."""
+        return max(1, math.floor(self.word_count / WORDS_PER_MINUTE + 0.5))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def exercise_minutes(self) -> int:
+        """Time the timed exercises add."""
+        return sum(b.duration_minutes for _, b in self.blocks() if b.type == "exercise")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def duration(self) -> str:
+        """ISO 8601 duration of reading plus exercises, e.g. "PT28M"."""
+        return f"PT{self.reading_minutes + self.exercise_minutes}M"
+
+    def activity_iri(self, activity_id: str) -> str:
+        """xAPI activity IRI of a node of this lesson."""
+        if self.base_iri:
+            return f"{self.base_iri}{self.id}/{activity_id}"
+        return f"urn:aipm:{self.id}:{activity_id}"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def activities(self) -> list[ActivityRef]:
+        """Every trackable activity, flat, in reading order."""
+        refs = []
+        for section, block in self.blocks():
+            if isinstance(block, ACTIVITY_TYPES):
+                refs.append(
+                    ActivityRef(
+                        id=block.id,
+                        iri=self.activity_iri(block.id),
+                        kind=block.type,
+                        title=activity_title(self, block),
+                        section=section.id,
+                        required=block.interaction.scoring is not None,
+                        interaction=block.interaction,
+                    )
+                )
+        return refs
+
+
+def activity_title(lesson: Lesson, block: Activity) -> str:
+    """A short human name for an activity (gradebook column, SCORM interaction description)."""
+    if block.type in ("exercise", "decision"):
+        return block.title
+    if block.type == "practice":
+        case = lesson.find(block.case) if block.case else None
+        source = case.question if case is not None and case.type == "judgment" else block.question
+        return "Practice: " + _shorten(source.text if source else block.id)
+    return "Judgment: " + _shorten(block.question.text)
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = text.removeprefix("The call:").strip()
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+Problem = tuple[tuple[Any, ...], str, str]
+"""(location path in the model, error code, message)."""
+
+
+def lesson_problems(lesson: Lesson) -> Iterator[Problem]:
+    """Checks that need the whole lesson: ids, references, the untitled introduction."""
+    seen: dict[str, tuple[Any, ...]] = {}
+
+    def claim(node_id: str, loc: tuple[Any, ...]) -> Iterator[Problem]:
+        if node_id in seen:
+            first = ".".join(str(p) for p in seen[node_id])
+            yield loc + ("id",), "duplicate-id", f"id {node_id!r} is already used by {first}"
+        else:
+            seen[node_id] = loc
+
+    for s, section in enumerate(lesson.sections):
+        loc: tuple[Any, ...] = ("sections", s)
+        yield from claim(section.id, loc)
+        if section.title is None and s > 0:
+            yield loc + ("title",), "untitled-section", "only the introduction may be untitled"
+        for b, block in enumerate(section.blocks):
+            yield from claim(block.id, loc + ("blocks", b))
+    for s, section in enumerate(lesson.sections):
+        for b, block in enumerate(section.blocks):
+            if isinstance(block, Practice) and block.case is not None:
+                target = lesson.find(block.case)
+                loc = ("sections", s, "blocks", b, "case")
+                if target is None:
+                    yield loc, "missing-case", f"no judgment has the id {block.case!r}"
+                elif target.type != "judgment":
+                    yield loc, "missing-case", f"{block.case!r} is a {target.type}, not a judgment"

@@ -1,0 +1,53 @@
+"""Bounds on untrusted input, and the checks on images a lesson refers to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MAX_SOURCE_BYTES = 2_000_000
+"""Largest lesson source accepted (characters); the seed lesson is 13 kB."""
+MAX_IMAGE_BYTES = 5_000_000
+"""Largest image file accepted."""
+
+_MAGIC = {
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+}
+
+
+def resolve_image(source_dir: Path, src: str) -> Path:
+    """The image file inside ``source_dir``, or ValueError saying why it may not be read.
+
+    Refuses paths that leave the folder (also through symlinks), anything that is not a regular
+    file (``/dev/zero``, fifos), files over MAX_IMAGE_BYTES and files whose bytes are not the
+    image type their name says.
+    """
+    root = source_dir.resolve()
+    target = (root / src).resolve()
+    if not target.is_relative_to(root):
+        raise ValueError(f"image {src!r} is outside the lesson's folder")
+    if not target.exists():
+        raise ValueError(f"image {src!r} does not exist")
+    if not target.is_file():
+        raise ValueError(f"image {src!r} is not a regular file")
+    size = target.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        raise ValueError(f"image {src!r} is {size} bytes; the limit is {MAX_IMAGE_BYTES}")
+    with target.open("rb") as handle:
+        head = handle.read(8)
+    if not head.startswith(_MAGIC.get(target.suffix.lower(), (b"\0\0\0\0",))):
+        raise ValueError(f"image {src!r} is not a {target.suffix} image")
+    return target
+
+
+def check_image(source_dir: Path | None, src: str) -> tuple[str, str] | None:
+    """(code, message) if the image cannot be used; None if fine or there is no folder to check."""
+    if source_dir is None:
+        return None
+    try:
+        resolve_image(source_dir, src)
+    except ValueError as exc:
+        return "bad-image", str(exc)
+    return None

@@ -1,0 +1,25 @@
+"""The markdown-it-py parser every lesson goes through, configured for untrusted text."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from .directives import directive_plugin
+
+MAX_NESTING = 50
+"""Block/inline nesting markdown-it will follow. Past it markdown-it silently drops the rest of
+the block, so reaching it is reported as an error (see build.check_nesting)."""
+
+
+@cache
+def markdown_parser() -> MarkdownIt:
+    """CommonMark with raw HTML off (it would pass ``<script>`` through), no linkify, no math."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.options["maxNesting"] = MAX_NESTING
+    md.disable(["html_block", "html_inline"])
+    md.use(front_matter_plugin)
+    md.use(directive_plugin)
+    return md
