@@ -34,6 +34,15 @@ WORDS_PER_MINUTE = 250
 _BCP47 = r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*$"
 
 
+def check_base_iri(value: str | None) -> str | None:
+    """An http(s) URL ending with "/", with no query or fragment, or None."""
+    if value is not None and not re.match(r"^https?://[^\s?#<>\"]+/$", value):
+        raise PydanticCustomError(
+            "bad-base-iri", "base IRI must be an http(s) URL ending with '/' and no query"
+        )
+    return value
+
+
 class Epigraph(Node):
     """The quotation that opens the lesson."""
 
@@ -111,14 +120,7 @@ class Lesson(Node):
         self._source_dir = source_dir.resolve() if source_dir is not None else None
         return self
 
-    @field_validator("base_iri")
-    @classmethod
-    def _iri(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^\s?#]+/$", value):
-            raise PydanticCustomError(
-                "bad-base-iri", "base IRI must be an http(s) URL ending with '/' and no query"
-            )
-        return value
+    _iri = field_validator("base_iri")(classmethod(lambda cls, v: check_base_iri(v)))
 
     @field_validator("revision")
     @classmethod

@@ -653,16 +653,17 @@ def validate(b: Builder, data: dict[str, Any]) -> Lesson:
     """Validate the whole lesson once; map each pydantic error to the source line it came from."""
     problems: list[Any] = []
     lesson = None
-    if not b.diagnostics:
-        try:
-            lesson = Lesson.model_validate(strip_private(data), context={"problems": problems})
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = _model_loc(err["loc"])
-                line, col = lookup(b, loc)
-                field = ".".join(str(p) for p in loc[-2:] if isinstance(p, str)) or "lesson"
-                b.fail(line, col, _code(err["type"]), f"{field}: {err['msg']}")
-    for loc, code, message in problems:
+    structural = bool(b.diagnostics)
+    try:
+        lesson = Lesson.model_validate(strip_private(data), context={"problems": problems})
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = _model_loc(err["loc"])
+            line, col = lookup(b, loc)
+            field = ".".join(str(p) for p in loc[-2:] if isinstance(p, str)) or "lesson"
+            b.fail(line, col, _code(err["type"]), f"{field}: {err['msg']}")
+    # Checks across nodes are only trusted once every node could be built.
+    for loc, code, message in problems if not structural else []:
         line, col = lookup(b, tuple(loc))
         b.fail(line, col, code, message)
     if b.diagnostics or lesson is None:

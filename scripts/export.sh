@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The main job: set up, then export every lesson in content/ to every format into dist/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/aipm-export build content/ -o dist/ "$@"

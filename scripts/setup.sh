@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Set up everything aipm-content needs on a fresh Debian machine with Python 3.11+.
+#   scripts/setup.sh          runtime: fonts, a virtualenv with every exporter
+#   scripts/setup.sh --test   also the test tools: Chromium, Java (EPUBCheck), Node packages,
+#                             poppler, pandoc (benchmarks)
+# Idempotent: installs only what is missing. System packages need root (or sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-run}
+packages=(fonts-noto-core fonts-noto-color-emoji fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 shared-mime-info)
+if [ "$mode" = "--test" ]; then
+  packages+=(chromium default-jre-headless poppler-utils pandoc nodejs npm)
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+done
+# Node may come from elsewhere (nodesource, nvm): only ask apt for it when there is no npm.
+if command -v npm >/dev/null 2>&1; then
+  filtered=()
+  for pkg in "${missing[@]}"; do [[ "$pkg" = nodejs || "$pkg" = npm ]] || filtered+=("$pkg"); done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+if command -v java >/dev/null 2>&1; then
+  filtered=()
+  for pkg in "${missing[@]+"${missing[@]}"}"; do [ "$pkg" = default-jre-headless ] || filtered+=("$pkg"); done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv 2>/dev/null || {
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get install -y -qq python3-venv >/dev/null
+    "$python" -m venv .venv
+  }
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+extras="all"
+[ "$mode" = "--test" ] && extras="all,test"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]" 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -c "import aipm_content" 
+
+if [ "$mode" = "--test" ]; then
+  npm ci --prefix tests/js --no-audit --no-fund --ignore-scripts --silent
+fi

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set up everything (test tools included), then run lint, types and the whole test suite.
+# With CI=true a skipped test fails the run (tests/conftest.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+.venv/bin/ruff check src tests bench
+.venv/bin/mypy
+.venv/bin/python -m pytest "$@"

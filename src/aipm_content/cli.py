@@ -1,0 +1,203 @@
+"""``aipm-export``: check lessons, write the schema, convert, and export to every channel.
+
+Exit status: 0 ok, 2 the input has problems (each printed as ``path:line:col: error[code]: ...``),
+1 an internal fault. Exporter sub-commands are built from each exporter's options model, and are
+imported only when called, so ``check`` never loads WeasyPrint or ebooklib.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+import click
+from rich.console import Console
+
+from . import __version__
+from .api import SourceFormat, load
+from .parse.diagnostics import LessonError
+
+F = TypeVar("F", bound=Callable[..., Any])
+SOURCE_FORMATS = ["markdown", "text", "json"]
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = Console(highlight=False, soft_wrap=True)
+
+
+def report(exc: LessonError) -> None:
+    """Print every diagnostic, one per line, in the compiler-style format."""
+    for diagnostic in exc.diagnostics:
+        err_console.print(str(diagnostic), markup=False, style="red" if err_console.is_terminal else None)
+    count = len(exc.diagnostics)
+    err_console.print(f"{count} error{'s' if count != 1 else ''}", markup=False)
+
+
+def guarded(func: F) -> F:
+    """Turn LessonError into exit 2 and unexpected faults into exit 1, never a traceback."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LessonError as exc:
+            report(exc)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            err_console.print(f"internal error: {type(exc).__name__}: {exc}", markup=False)
+            err_console.print("please report this with the lesson that caused it", markup=False)
+            sys.exit(1)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper  # type: ignore[return-value]
+
+
+def source_options(func: F) -> F:
+    """SOURCE argument and --from, shared by every command that reads a lesson."""
+    func = click.option(
+        "--from",
+        "source_format",
+        type=click.Choice(SOURCE_FORMATS),
+        default=None,
+        help="Source format (default: from the extension: .md, .txt, .json).",
+    )(func)
+    return click.argument("source", type=click.Path(path_type=Path, dir_okay=False))(func)
+
+
+class Cli(click.Group):
+    """A group whose exporter commands are created on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from .exporters.base import exporter_names
+
+        return [*super().list_commands(ctx), *exporter_names()]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        from .exporters.base import exporter_names
+
+        if cmd_name not in exporter_names():
+            return None
+        return exporter_command(cmd_name)
+
+
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aipm-export")
+def main() -> None:
+    """Publish course lessons as PDF, EPUB 3, LMS JSON and SCORM from one validated model."""
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--from", "source_format", type=click.Choice(SOURCE_FORMATS), default=None, help="Source format.")
+@guarded
+def check(sources: tuple[Path, ...], source_format: SourceFormat | None) -> None:
+    """Validate lessons: print "ok" or every problem with its line."""
+    problems: list[Any] = []
+    for source in sources:
+        try:
+            lesson = load(source, format=source_format)
+        except LessonError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        out_console.print(f"{source}: ok ({lesson.reading_minutes} min read, {len(lesson.activities)} activities)", markup=False)
+    if problems:
+        raise LessonError(problems)
+
+
+@main.command()
+@click.option("--write", is_flag=True, help="Write schemas/lesson.schema.json instead of printing it.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, help="Where --write puts it.")
+@guarded
+def schema(write: bool, output: Path | None) -> None:
+    """Print (or --write) the JSON Schema of the lesson JSON."""
+    from .exporters.output import write_atomic
+    from .schema import SCHEMA_PATH, schema_text
+
+    if write:
+        target = output or SCHEMA_PATH
+        write_atomic(target, schema_text().encode("utf-8"))
+        out_console.print(f"wrote {target}", markup=False)
+    else:
+        click.echo(schema_text(), nl=False)
+
+
+@main.command()
+@source_options
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Markdown file to write.")
+@guarded
+def convert(source: Path, source_format: SourceFormat | None, output: Path) -> None:
+    """Convert a lesson (reading-app .txt, .json, or .md to normalise) to authoring Markdown."""
+    from .write.convert import convert as convert_file
+
+    convert_file(source, output, source_format=source_format)
+    out_console.print(f"wrote {output}", markup=False)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--output", "-o", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True)
+@click.option("--formats", default="json,pdf,epub,scorm", show_default=True, help="Comma-separated channels.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--no-cache", is_flag=True, help="Rebuild every lesson, ignoring the incremental cache.")
+@click.option("--settings", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder of <format>.toml settings (default: ./exporters).")
+@guarded
+def build(folder: Path, output: Path, formats: str, jobs: int | None, no_cache: bool, settings: Path | None) -> None:
+    """Export every lesson in FOLDER to every chosen format."""
+    from .catalog import build_catalog
+
+    failures = build_catalog(folder, output, [f.strip() for f in formats.split(",") if f.strip()], jobs=jobs, use_cache=not no_cache, settings_dir=settings)
+    if failures:
+        raise LessonError(failures)
+
+
+def _click_type(annotation: Any) -> tuple[Any, bool]:
+    """(click type, is_flag) for an options-model field annotation."""
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if get_origin(annotation) in (types.UnionType,) or (get_origin(annotation) is not None and type(None) in get_args(annotation)):
+        annotation = args[0] if len(args) == 1 else annotation
+    if get_origin(annotation) is Literal:
+        return click.Choice([str(a) for a in get_args(annotation)]), False
+    if annotation is bool:
+        return None, True
+    if annotation is Path:
+        return click.Path(path_type=Path), False
+    if annotation in (int, float):
+        return annotation, False
+    return str, False
+
+
+def exporter_command(name: str) -> click.Command:
+    """A sub-command for an exporter, with one flag per field of its options model."""
+    from .exporters.base import get_exporter
+    from .settings import load_settings
+
+    exporter = get_exporter(name)
+    model = exporter.options_model
+
+    @guarded
+    def run(source: Path, source_format: SourceFormat | None, output: Path | None, settings: Path | None, **flags: Any) -> None:
+        lesson = load(source, format=source_format)
+        options = load_settings(model, name, flags, settings)
+        target = output or Path(f"{source.stem}{exporter.suffix}")
+        exporter.export(lesson, target, options)
+        out_console.print(f"wrote {target}", markup=False)
+
+    params: list[click.Parameter] = [
+        click.Argument(["source"], type=click.Path(path_type=Path, dir_okay=False)),
+        click.Option(["--from", "source_format"], type=click.Choice(SOURCE_FORMATS), default=None, help="Source format (default: from the extension)."),
+        click.Option(["--output", "-o"], type=click.Path(path_type=Path, dir_okay=False), default=None, help=f"File to write (default: SOURCE name with {exporter.suffix})."),
+        click.Option(["--settings"], type=click.Path(path_type=Path, file_okay=False), default=None, help=f"Folder holding {name}.toml (default: ./exporters)."),
+    ]
+    for field_name, field in model.model_fields.items():
+        click_type, is_flag = _click_type(field.annotation)
+        flag = "--" + field_name.replace("_", "-")
+        decls = [f"{flag}/--no-{flag[2:]}" if is_flag else flag, field_name]
+        params.append(click.Option(decls, type=click_type, default=None, help=field.description))
+    return click.Command(name, callback=run, params=params, help=exporter.description)

@@ -1,0 +1,1 @@
+"""Channels: each exporter renders the one model to a file format."""

@@ -1,0 +1,68 @@
+"""The exporter protocol and registry: built-ins by name, others through entry points.
+
+An exporter module must stay cheap to import: heavy libraries (weasyprint, ebooklib) are
+imported inside ``export``, so ``aipm-export check`` and ``json`` never load them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from ..model.lesson import Lesson
+
+ENTRY_POINT_GROUP = "aipm_content.exporters"
+
+BUILTIN: dict[str, str] = {
+    "json": "aipm_content.exporters.json_export:EXPORTER",
+    "pdf": "aipm_content.exporters.pdf:EXPORTER",
+    "epub": "aipm_content.exporters.epub:EXPORTER",
+    "scorm": "aipm_content.exporters.scorm:EXPORTER",
+}
+
+
+class ExportOptions(BaseModel):
+    """Base of every exporter's options; fields become CLI flags and settings-file keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Exporter(Protocol):
+    """A channel: renders a lesson to one file."""
+
+    name: ClassVar[str]
+    suffix: ClassVar[str]
+    """File extension of the output, with the dot."""
+    description: ClassVar[str]
+    options_model: ClassVar[type[ExportOptions]]
+
+    def export(self, lesson: Lesson, out: Path, options: Any) -> Path:
+        """Write ``out`` atomically; raise LessonError for problems the author can fix."""
+        ...
+
+
+def exporter_names() -> list[str]:
+    """Built-in channels first, then those installed through entry points."""
+    names = list(BUILTIN)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name not in names:
+            names.append(ep.name)
+    return names
+
+
+def get_exporter(name: str) -> Exporter:
+    """Import and return the exporter registered as ``name``."""
+    target = BUILTIN.get(name)
+    if target is None:
+        found = [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == name]
+        if not found:
+            raise KeyError(f"no exporter named {name!r} (known: {', '.join(exporter_names())})")
+        exporter: Exporter = found[0].load()
+        return exporter
+    module_name, _, attr = target.partition(":")
+    exporter = getattr(importlib.import_module(module_name), attr)
+    return exporter

@@ -1,0 +1,50 @@
+"""JSON for LMS import: the model's JSON form, deterministic, validated by schemas/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import field_validator
+
+from ..model.lesson import Lesson, check_base_iri
+from .base import ExportOptions
+from .output import write_atomic
+
+
+class JsonOptions(ExportOptions):
+    """Options of the JSON exporter."""
+
+    base_iri: str | None = None
+    """Prefix for xAPI activity IRIs, e.g. https://learn.example.com/lessons/ (default: urn:aipm:)."""
+
+    _iri = field_validator("base_iri")(classmethod(lambda cls, v: check_base_iri(v)))
+
+
+def lesson_json(lesson: Lesson) -> bytes:
+    """UTF-8 JSON, keys in model order, two-space indent, trailing newline: byte-stable."""
+    text = json.dumps(lesson.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    return (text + "\n").encode("utf-8")
+
+
+def with_base_iri(lesson: Lesson, base_iri: str | None) -> Lesson:
+    """The lesson with its activity IRIs built on ``base_iri`` (already validated)."""
+    if base_iri is None:
+        return lesson
+    return lesson.model_copy(update={"base_iri": base_iri}).located(lesson.source_dir)
+
+
+class JsonExporter:
+    """``aipm-export json``."""
+
+    name: ClassVar[str] = "json"
+    suffix: ClassVar[str] = ".json"
+    description: ClassVar[str] = "JSON for LMS import (schemas/lesson.schema.json)."
+    options_model: ClassVar[type[ExportOptions]] = JsonOptions
+
+    def export(self, lesson: Lesson, out: Path, options: JsonOptions) -> Path:
+        return write_atomic(out, lesson_json(with_base_iri(lesson, options.base_iri)))
+
+
+EXPORTER = JsonExporter()

@@ -1,0 +1,1 @@
+"""Model -> HTML fragments shared by the PDF, EPUB and SCORM channels."""

@@ -1,0 +1,88 @@
+"""Jinja2 rendering of the model to (X)HTML, shared by every HTML-based channel.
+
+Block templates live in ``templates/common/blocks/<type>.html.j2``; a channel overrides a kind
+by shipping ``templates/<channel>/blocks/<type>.html.j2`` (the print answer key, the EPUB
+``<details>`` feedback, the SCORM player's form controls). Output is well-formed XHTML so the
+same fragments serve EPUB.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from ..model.inline import RichText
+from ..model.lesson import Lesson
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+REACTION_EMOJI = {
+    "fire": "🔥",
+    "+1": "👍",
+    "thumbsup": "👍",
+    "heart": "❤️",
+    "clap": "👏",
+    "tada": "🎉",
+    "rocket": "🚀",
+    "eyes": "👀",
+    "100": "💯",
+    "joy": "😂",
+    "thinking": "🤔",
+    "pray": "🙏",
+    "muscle": "💪",
+    "bulb": "💡",
+    "white_check_mark": "✅",
+    "raised_hands": "🙌",
+}
+
+
+def reaction_symbol(name: str) -> str:
+    """The emoji for a reaction name; unknown names show as ``:name:``."""
+    return REACTION_EMOJI.get(name, f":{name}:")
+
+
+def rich(value: RichText | None) -> Markup:
+    """A RichText's safe HTML (already escaped by the model)."""
+    return Markup(value.html) if value is not None else Markup("")
+
+
+def letter(index: int) -> str:
+    """0 -> "A", 1 -> "B" ... for lettered choices."""
+    return chr(ord("A") + index) if index < 26 else str(index + 1)
+
+
+def minutes(value: int) -> str:
+    """``8 min``, ``1 h 20 min``."""
+    hours, mins = divmod(value, 60)
+    return f"{hours} h {mins} min" if hours and mins else f"{hours} h" if hours else f"{mins} min"
+
+
+@cache
+def environment(channel: str) -> Environment:
+    """Autoescaping environment whose loader prefers the channel's own templates."""
+    env = Environment(
+        loader=ChoiceLoader(
+            [FileSystemLoader(TEMPLATES / channel), FileSystemLoader(TEMPLATES / "common")]
+        ),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(rich=rich, letter=letter, minutes=minutes, reaction=reaction_symbol)
+    return env
+
+
+def render(channel: str, template: str, **context: Any) -> str:
+    """Render ``template`` for ``channel``."""
+    return environment(channel).get_template(template).render(**context)
+
+
+def render_section(channel: str, lesson: Lesson, index: int, **context: Any) -> str:
+    """One section's HTML (heading and blocks) for ``channel``."""
+    return render(channel, "section.html.j2", lesson=lesson, section=lesson.sections[index], **context)
