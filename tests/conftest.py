@@ -18,7 +18,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     skipped = len(reporter.stats.get("skipped", [])) if reporter is not None else 0
     if os.environ.get("CI") and skipped and session.exitstatus == 0:
         if reporter is not None:
-            reporter.write_line(f"CI: {skipped} test(s) skipped; every test must run in CI", red=True)
+            reporter.write_line(
+                f"CI: {skipped} test(s) skipped; every test must run in CI", red=True
+            )
         session.exitstatus = 1
 
 

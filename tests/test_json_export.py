@@ -23,7 +23,10 @@ def ajv_results(*docs: Path) -> list[dict[str, Any]]:
     """Run ajv (2020-12, strict mode) on each document; one result per document."""
     run = subprocess.run(
         ["node", str(AJV), str(SCHEMA_FILE), *map(str, docs)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert run.stderr == "", run.stderr
     return [json.loads(line) for line in run.stdout.splitlines()]
@@ -77,7 +80,7 @@ def _broken_documents(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_both_validators_refuse_broken_documents(seed_json: Path, tmp_path: Path) -> None:
     doc = json.loads(seed_json.read_text())
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    files = []
+    files: list[Path] = []
     for name, variant in _broken_documents(doc).items():
         assert list(Draft202012Validator(schema).iter_errors(variant)), name
         path = tmp_path / f"{len(files)}.json"

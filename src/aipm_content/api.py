@@ -27,7 +27,13 @@ def source_format(path: Path, given: SourceFormat | None = None) -> SourceFormat
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(SUFFIXES)
-        raise error(str(path), 1, 1, "unknown-format", f"cannot tell the format from {path.suffix!r} (known: {known}); pass --from")
+        raise error(
+            str(path),
+            1,
+            1,
+            "unknown-format",
+            f"cannot tell the format from {path.suffix!r} (known: {known}); pass --from",
+        )
     return fmt
 
 
@@ -37,7 +43,9 @@ def read_source(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise error(where, 1, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+        raise error(
+            where, 1, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}"
+        ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -78,7 +86,13 @@ def parse_json(text: str, path: str) -> Lesson:
         return Lesson.model_validate(data)
     except ValidationError as exc:
         problems = [
-            Diagnostic(path, 1, 1, e["type"].replace("_", "-"), f"{'.'.join(map(str, e['loc'])) or 'lesson'}: {e['msg']}")
+            Diagnostic(
+                path,
+                1,
+                1,
+                e["type"].replace("_", "-"),
+                f"{'.'.join(map(str, e['loc'])) or 'lesson'}: {e['msg']}",
+            )
             for e in exc.errors()
         ]
         raise LessonError(problems) from None
@@ -92,7 +106,13 @@ def load(path: str | Path, *, format: SourceFormat | None = None) -> Lesson:
     from .model.ids import slugify
 
     lesson_id = slugify(stem, max_words=12) if stem else None
-    return parse(read_source(path), format=fmt, path=str(path), lesson_id=lesson_id or None, source_dir=path.parent)
+    return parse(
+        read_source(path),
+        format=fmt,
+        path=str(path),
+        lesson_id=lesson_id or None,
+        source_dir=path.parent,
+    )
 
 
 def export(lesson: Lesson, format: str, path: str | Path, **options: Any) -> Path:

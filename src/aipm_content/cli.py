@@ -30,7 +30,9 @@ out_console = Console(highlight=False, soft_wrap=True)
 def report(exc: LessonError) -> None:
     """Print every diagnostic, one per line, in the compiler-style format."""
     for diagnostic in exc.diagnostics:
-        err_console.print(str(diagnostic), markup=False, style="red" if err_console.is_terminal else None)
+        err_console.print(
+            str(diagnostic), markup=False, style="red" if err_console.is_terminal else None
+        )
     count = len(exc.diagnostics)
     err_console.print(f"{count} error{'s' if count != 1 else ''}", markup=False)
 
@@ -46,7 +48,7 @@ def guarded(func: F) -> F:
             sys.exit(2)
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, SystemExit):
             raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
+        except Exception as exc:
             err_console.print(f"internal error: {type(exc).__name__}: {exc}", markup=False)
             err_console.print("please report this with the lesson that caused it", markup=False)
             sys.exit(1)
@@ -95,7 +97,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--from", "source_format", type=click.Choice(SOURCE_FORMATS), default=None, help="Source format.")
+@click.option(
+    "--from",
+    "source_format",
+    type=click.Choice(SOURCE_FORMATS),
+    default=None,
+    help="Source format.",
+)
 @guarded
 def check(sources: tuple[Path, ...], source_format: SourceFormat | None) -> None:
     """Validate lessons: print "ok" or every problem with its line."""
@@ -106,14 +114,22 @@ def check(sources: tuple[Path, ...], source_format: SourceFormat | None) -> None
         except LessonError as exc:
             problems.extend(exc.diagnostics)
             continue
-        out_console.print(f"{source}: ok ({lesson.reading_minutes} min read, {len(lesson.activities)} activities)", markup=False)
+        out_console.print(
+            f"{source}: ok ({lesson.reading_minutes} min read, "
+            f"{len(lesson.activities)} activities)",
+            markup=False,
+        )
     if problems:
         raise LessonError(problems)
 
 
 @main.command()
-@click.option("--write", is_flag=True, help="Write schemas/lesson.schema.json instead of printing it.")
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, help="Where --write puts it.")
+@click.option(
+    "--write", is_flag=True, help="Write schemas/lesson.schema.json instead of printing it."
+)
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), default=None, help="Where --write puts it."
+)
 @guarded
 def schema(write: bool, output: Path | None) -> None:
     """Print (or --write) the JSON Schema of the lesson JSON."""
@@ -130,7 +146,13 @@ def schema(write: bool, output: Path | None) -> None:
 
 @main.command()
 @source_options
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True, help="Markdown file to write.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Markdown file to write.",
+)
 @guarded
 def convert(source: Path, source_format: SourceFormat | None, output: Path) -> None:
     """Convert a lesson (reading-app .txt, .json, or .md to normalise) to authoring Markdown."""
@@ -142,17 +164,52 @@ def convert(source: Path, source_format: SourceFormat | None, output: Path) -> N
 
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("--output", "-o", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True)
-@click.option("--formats", default="json,pdf,epub,scorm", show_default=True, help="Comma-separated channels.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
-@click.option("--no-cache", is_flag=True, help="Rebuild every lesson, ignoring the incremental cache.")
-@click.option("--settings", type=click.Path(path_type=Path, file_okay=False), default=None, help="Folder of <format>.toml settings (default: ./exporters).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("dist"),
+    show_default=True,
+)
+@click.option(
+    "--formats", default="json,pdf,epub,scorm", show_default=True, help="Comma-separated channels."
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores).",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Rebuild every lesson, ignoring the incremental cache."
+)
+@click.option(
+    "--settings",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of <format>.toml settings (default: ./exporters).",
+)
 @guarded
-def build(folder: Path, output: Path, formats: str, jobs: int | None, no_cache: bool, settings: Path | None) -> None:
+def build(
+    folder: Path,
+    output: Path,
+    formats: str,
+    jobs: int | None,
+    no_cache: bool,
+    settings: Path | None,
+) -> None:
     """Export every lesson in FOLDER to every chosen format."""
     from .catalog import build_catalog
 
-    failures = build_catalog(folder, output, [f.strip() for f in formats.split(",") if f.strip()], jobs=jobs, use_cache=not no_cache, settings_dir=settings)
+    failures = build_catalog(
+        folder,
+        output,
+        [f.strip() for f in formats.split(",") if f.strip()],
+        jobs=jobs,
+        use_cache=not no_cache,
+        settings_dir=settings,
+    )
     if failures:
         raise LessonError(failures)
 
@@ -160,7 +217,9 @@ def build(folder: Path, output: Path, formats: str, jobs: int | None, no_cache: 
 def _click_type(annotation: Any) -> tuple[Any, bool]:
     """(click type, is_flag) for an options-model field annotation."""
     args = [a for a in get_args(annotation) if a is not type(None)]
-    if get_origin(annotation) in (types.UnionType,) or (get_origin(annotation) is not None and type(None) in get_args(annotation)):
+    if get_origin(annotation) in (types.UnionType,) or (
+        get_origin(annotation) is not None and type(None) in get_args(annotation)
+    ):
         annotation = args[0] if len(args) == 1 else annotation
     if get_origin(annotation) is Literal:
         return click.Choice([str(a) for a in get_args(annotation)]), False
@@ -182,7 +241,13 @@ def exporter_command(name: str) -> click.Command:
     model = exporter.options_model
 
     @guarded
-    def run(source: Path, source_format: SourceFormat | None, output: Path | None, settings: Path | None, **flags: Any) -> None:
+    def run(
+        source: Path,
+        source_format: SourceFormat | None,
+        output: Path | None,
+        settings: Path | None,
+        **flags: Any,
+    ) -> None:
         lesson = load(source, format=source_format)
         options = load_settings(model, name, flags, settings)
         target = output or Path(f"{source.stem}{exporter.suffix}")
@@ -191,9 +256,24 @@ def exporter_command(name: str) -> click.Command:
 
     params: list[click.Parameter] = [
         click.Argument(["source"], type=click.Path(path_type=Path, dir_okay=False)),
-        click.Option(["--from", "source_format"], type=click.Choice(SOURCE_FORMATS), default=None, help="Source format (default: from the extension)."),
-        click.Option(["--output", "-o"], type=click.Path(path_type=Path, dir_okay=False), default=None, help=f"File to write (default: SOURCE name with {exporter.suffix})."),
-        click.Option(["--settings"], type=click.Path(path_type=Path, file_okay=False), default=None, help=f"Folder holding {name}.toml (default: ./exporters)."),
+        click.Option(
+            ["--from", "source_format"],
+            type=click.Choice(SOURCE_FORMATS),
+            default=None,
+            help="Source format (default: from the extension).",
+        ),
+        click.Option(
+            ["--output", "-o"],
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=None,
+            help=f"File to write (default: SOURCE name with {exporter.suffix}).",
+        ),
+        click.Option(
+            ["--settings"],
+            type=click.Path(path_type=Path, file_okay=False),
+            default=None,
+            help=f"Folder holding {name}.toml (default: ./exporters).",
+        ),
     ]
     for field_name, field in model.model_fields.items():
         click_type, is_flag = _click_type(field.annotation)

@@ -34,7 +34,9 @@ def load_settings(
         try:
             values = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise error(str(path), getattr(exc, "lineno", 1), getattr(exc, "colno", 1), "settings", str(exc)) from None
+            raise error(
+                str(path), getattr(exc, "lineno", 1), getattr(exc, "colno", 1), "settings", str(exc)
+            ) from None
         values = {k.replace("-", "_"): v for k, v in values.items()}
     values.update({k: v for k, v in flags.items() if v is not None})
     try:

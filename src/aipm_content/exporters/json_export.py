@@ -17,7 +17,7 @@ class JsonOptions(ExportOptions):
     """Options of the JSON exporter."""
 
     base_iri: str | None = None
-    """Prefix for xAPI activity IRIs, e.g. https://learn.example.com/lessons/ (default: urn:aipm:)."""
+    """Prefix for xAPI activity IRIs, e.g. https://learn.example.com/lessons/ (default: a URN)."""
 
     _iri = field_validator("base_iri")(classmethod(lambda cls, v: check_base_iri(v)))
 

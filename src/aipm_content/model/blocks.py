@@ -16,7 +16,8 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 """A one-line title: plain text, no line breaks."""
 
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[^:()\n]+$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[^:()\n]+$"),
 ]
 """A speaker, author or role: one line, no colon or parentheses (they delimit it in the source)."""
 

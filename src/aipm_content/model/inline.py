@@ -67,8 +67,8 @@ def merge_text(inlines: Any) -> Any:
         text = _text_of(node)
         if text is None:
             merged.append(node)
-        elif text and merged and _text_of(merged[-1]) is not None:
-            merged[-1] = {"type": "text", "text": _text_of(merged[-1]) + text}
+        elif text and merged and (before := _text_of(merged[-1])) is not None:
+            merged[-1] = {"type": "text", "text": before + text}
         elif text:
             merged.append(node)
     return merged

@@ -20,13 +20,13 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .base import Node
-from .blocks import ACTIVITY_TYPES, Activity, Block, Practice, Title
+from .blocks import ACTIVITY_TYPES, Activity, Block, Decision, Exercise, Judgment, Practice, Title
 from .ids import NodeId
 from .inline import RichText
 from .interaction import Interaction
 from .measure import count_words
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
 WORDS_PER_MINUTE = 250
 """Reading rate for ``reading_minutes``; the school's reading app uses the same rate."""
 
@@ -144,7 +144,9 @@ class Lesson(Node):
         elif found:
             loc, code, message = found[0]
             where = ".".join(str(p) for p in loc)
-            raise PydanticCustomError(code, "{where}: {message}", {"where": where, "message": message})
+            raise PydanticCustomError(
+                code, "{where}: {message}", {"where": where, "message": message}
+            )
         return self
 
     def blocks(self) -> Iterator[tuple[Section, Block]]:
@@ -210,11 +212,11 @@ class Lesson(Node):
 
 def activity_title(lesson: Lesson, block: Activity) -> str:
     """A short human name for an activity (gradebook column, SCORM interaction description)."""
-    if block.type in ("exercise", "decision"):
+    if isinstance(block, Exercise | Decision):
         return block.title
-    if block.type == "practice":
+    if isinstance(block, Practice):
         case = lesson.find(block.case) if block.case else None
-        source = case.question if case is not None and case.type == "judgment" else block.question
+        source = case.question if isinstance(case, Judgment) else block.question
         return "Practice: " + _shorten(source.text if source else block.id)
     return "Judgment: " + _shorten(block.question.text)
 

@@ -29,7 +29,9 @@ ACTIVITY_KINDS = {cls.model_fields["type"].default for cls in ACTIVITY_TYPES}
 
 # "Speaker (role): text" — the speaker starts with a letter and holds no colon or parentheses.
 SPEAKER = re.compile(
-    r"^(?P<name>[^\W\d_][^:()\\\n]{0,59}?)(?:[ \t]*\((?P<role>[^()\\\n]{1,60})\))?:[ \t]+(?P<rest>\S.*)$",
+    r"^(?P<name>[^\W\d_][^:()\\\n]{0,59}?)"
+    r"(?:[ \t]*\((?P<role>[^()\\\n]{1,60})\))?"
+    r":[ \t]+(?P<rest>\S.*)$",
     re.DOTALL,
 )
 # Trailing reactions "{fire=3 +1=2}" on a thread message (an escaped "\{" is text).
@@ -111,7 +113,12 @@ class Builder:
     # -- structure -------------------------------------------------------------------------
 
     def lesson(self, nodes: list[TNode], meta: dict[str, Any]) -> dict[str, Any]:
-        intro: dict[str, Any] = {"type": "section", "id": "introduction", "title": None, "blocks": []}
+        intro: dict[str, Any] = {
+            "type": "section",
+            "id": "introduction",
+            "title": None,
+            "blocks": [],
+        }
         sections: list[dict[str, Any]] = [intro]  # the introduction is dropped below if empty
         current: dict[str, Any] = intro
         epigraph = None
@@ -126,7 +133,9 @@ class Builder:
                 continue
             if node.kind == "directive" and node.token.meta["directive"].name == "epigraph":
                 if current is not intro or intro["blocks"] or epigraph is not None:
-                    self.fail(node.line, 1, "misplaced-epigraph", "the epigraph must open the lesson")
+                    self.fail(
+                        node.line, 1, "misplaced-epigraph", "the epigraph must open the lesson"
+                    )
                 epigraph = self.epigraph(node)
                 continue
             index = sections.index(current) if current in sections else 0
@@ -148,7 +157,11 @@ class Builder:
     def heading(self, node: TNode) -> dict[str, Any] | None:
         level = int(node.token.tag[1])
         if level != 2:
-            hint = "the title goes in the front matter" if level == 1 else "sub-headings are not supported"
+            hint = (
+                "the title goes in the front matter"
+                if level == 1
+                else "sub-headings are not supported"
+            )
             self.fail(node.line, 1, "heading-level", f"sections start with '## ' headings; {hint}")
             return None
         inline = node.inline
@@ -156,7 +169,13 @@ class Builder:
         if not title.strip():
             self.fail(node.line, 1, "empty", "heading is empty")
             return None
-        return {"type": "section", "id": None, "title": title.strip(), "blocks": [], "_line": node.line}
+        return {
+            "type": "section",
+            "id": None,
+            "title": title.strip(),
+            "blocks": [],
+            "_line": node.line,
+        }
 
     def block(self, node: TNode, loc: Loc) -> dict[str, Any] | None:
         self.at(loc, node.line)
@@ -177,10 +196,20 @@ class Builder:
             build = DIRECTIVES.get(info.name)
             if build is None:
                 known = ", ".join(sorted(k for k in OPTIONS if k != "choice"))
-                self.fail(node.line, 1, "unknown-directive", f"unknown directive {info.name!r} (known: {known})")
+                self.fail(
+                    node.line,
+                    1,
+                    "unknown-directive",
+                    f"unknown directive {info.name!r} (known: {known})",
+                )
                 return None
             if not info.closed:
-                self.fail(node.line, 1, "unclosed-directive", f"'{info.fence}{{{info.name}}}' is never closed")
+                self.fail(
+                    node.line,
+                    1,
+                    "unclosed-directive",
+                    f"'{info.fence}{{{info.name}}}' is never closed",
+                )
             options = self.options(info, node.line)
             block = build(self, node, info, options, loc)
             if block is not None:
@@ -189,7 +218,11 @@ class Builder:
                     block["id"] = options["id"].value
                     self.at(loc + ("id",), options["id"].line + 1, options["id"].col + 1)
             return block
-        names = {"fence": "code blocks", "code_block": "indented code blocks", "hr": "horizontal rules"}
+        names = {
+            "fence": "code blocks",
+            "code_block": "indented code blocks",
+            "hr": "horizontal rules",
+        }
         what = names.get(node.kind, node.kind.replace("_", " "))
         self.fail(node.line, 1, "unsupported", f"{what} are not supported in a lesson")
         return None
@@ -201,21 +234,27 @@ class Builder:
             where = (option.line + 1, option.col + 1)
             if option.key not in allowed:
                 known = ", ".join(f":{k}:" for k in sorted(allowed)) or "none"
-                self.fail(*where, "unknown-option", f"{info.name} has no option :{option.key}: (known: {known})")
+                self.fail(
+                    *where,
+                    "unknown-option",
+                    f"{info.name} has no option :{option.key}: (known: {known})",
+                )
             elif option.key in found:
                 self.fail(*where, "duplicate-option", f"option :{option.key}: is given twice")
             else:
                 found[option.key] = option
         return found
 
-    def int_option(self, options: dict[str, Option], key: str, loc: Loc) -> int | str | None:
+    def int_option(self, options: dict[str, Option], key: str, loc: Loc) -> int | None:
         option = options.get(key)
         if option is None:
             return None
         self.at(loc + (OPTION_FIELDS.get(key, key),), option.line + 1, option.col + 1)
         match = re.fullmatch(r"(\d{1,9})(?:\s*min(?:utes)?)?", option.value.strip())
         if match is None:
-            self.fail(option.line + 1, option.col + 1, "bad-option", f":{key}: must be a whole number")
+            self.fail(
+                option.line + 1, option.col + 1, "bad-option", f":{key}: must be a whole number"
+            )
             return None
         return int(match.group(1))
 
@@ -233,12 +272,19 @@ class Builder:
             if child.kind in allowed:
                 children.append(child)
             else:
-                name = child.token.meta["directive"].name if child.kind == "directive" else child.kind
-                self.fail(child.line, 1, "unexpected-block", f"{what} cannot contain {name.replace('_', ' ')}")
+                name = (
+                    child.token.meta["directive"].name if child.kind == "directive" else child.kind
+                )
+                self.fail(
+                    child.line,
+                    1,
+                    "unexpected-block",
+                    f"{what} cannot contain {name.replace('_', ' ')}",
+                )
         return children
 
     def paragraphs(self, nodes: list[TNode], loc: Loc, what: str) -> list[dict[str, Any]]:
-        out = []
+        out: list[dict[str, Any]] = []
         for node in self.body(TNode(Token("x", "", 0), nodes), {"paragraph"}, what):
             text = self.rich(node.inline, node.line, loc + (len(out),))
             if text:
@@ -250,13 +296,23 @@ class Builder:
         for item in node.children:
             inner = item.children
             if len(inner) != 1 or inner[0].kind != "paragraph":
-                self.fail(item.line, 1, "unsupported-list", "list items must be single paragraphs (no nesting)")
+                self.fail(
+                    item.line,
+                    1,
+                    "unsupported-list",
+                    "list items must be single paragraphs (no nesting)",
+                )
                 continue
             text = self.rich(inner[0].inline, item.line, loc + (items_key, len(items)))
             if text:
                 items.append(text)
         start = int(node.token.attrGet("start") or 1)
-        return {"type": "list", "ordered": node.kind == "ordered_list", "start": start, "items": items}
+        return {
+            "type": "list",
+            "ordered": node.kind == "ordered_list",
+            "start": start,
+            "items": items,
+        }
 
     def epigraph(self, node: TNode) -> dict[str, Any] | None:
         info: DirectiveInfo = node.token.meta["directive"]
@@ -274,7 +330,7 @@ class Builder:
         return {"text": paragraphs[0], "attribution": attribution}
 
     def speaker_line(self, para: TNode, loc: Loc) -> dict[str, Any] | None:
-        """``Name (role): text`` as speaker/author, role and rich text; None if it does not match."""
+        """``Name (role): text`` as name, role and rich text; None if it does not match."""
         inline = para.inline
         match = SPEAKER.match(inline.content) if inline is not None else None
         if match is None:
@@ -285,6 +341,7 @@ class Builder:
 
 # -- one builder per directive kind -----------------------------------------------------------
 
+
 def _shift(loc: Loc) -> Loc:
     """Renumber a section path once the empty introduction is dropped."""
     if len(loc) >= 2 and loc[0] == "sections" and isinstance(loc[1], int):
@@ -292,20 +349,33 @@ def _shift(loc: Loc) -> Loc:
     return loc
 
 
-DirectiveBuilder = Callable[[Builder, TNode, DirectiveInfo, dict[str, Option], Loc], "dict[str, Any] | None"]
+DirectiveBuilder = Callable[
+    [Builder, TNode, DirectiveInfo, dict[str, Option], Loc], "dict[str, Any] | None"
+]
 
 
-def build_scene(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc) -> dict[str, Any]:
+def build_scene(
+    b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc
+) -> dict[str, Any]:
     setting = b.text_option(opts, "setting", loc)
-    lines = []
+    lines: list[dict[str, Any]] = []
     for para in b.body(node, {"paragraph"}, "a scene"):
         line_loc = loc + ("lines", len(lines))
         b.at(line_loc, para.line)
         spoken = b.speaker_line(para, line_loc)
         if spoken is not None:
-            lines.append({"type": "dialogue", "speaker": spoken["name"], "role": spoken["role"], "text": spoken["text"]})
+            lines.append(
+                {
+                    "type": "dialogue",
+                    "speaker": spoken["name"],
+                    "role": spoken["role"],
+                    "text": spoken["text"],
+                }
+            )
         else:
-            lines.append({"type": "narration", "text": b.rich(para.inline, para.line, line_loc + ("text",))})
+            lines.append(
+                {"type": "narration", "text": b.rich(para.inline, para.line, line_loc + ("text",))}
+            )
     return {
         "type": "scene",
         "setting": b.rich_text_of(setting, node.line, loc + ("setting",)) if setting else None,
@@ -313,7 +383,9 @@ def build_scene(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Op
     }
 
 
-def build_tension(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc) -> dict[str, Any] | None:
+def build_tension(
+    b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc
+) -> dict[str, Any] | None:
     paragraphs = b.paragraphs(node.children, loc + ("text",), "a tension")
     if len(paragraphs) != 1:
         b.fail(node.line, 1, "tension-text", "a tension holds exactly one paragraph")
@@ -321,8 +393,10 @@ def build_tension(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, 
     return {"type": "tension", "text": paragraphs[0]}
 
 
-def build_thread(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc) -> dict[str, Any]:
-    messages = []
+def build_thread(
+    b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc
+) -> dict[str, Any]:
+    messages: list[dict[str, Any]] = []
     for para in b.body(node, {"paragraph"}, "a thread"):
         msg_loc = loc + ("messages", len(messages))
         b.at(msg_loc, para.line)
@@ -338,7 +412,14 @@ def build_thread(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, O
         if spoken is None:
             b.fail(para.line, 1, "bad-message", "a thread message reads 'Name (Role): text'")
             continue
-        messages.append({"author": spoken["name"], "role": spoken["role"], "text": spoken["text"], "reactions": reactions})
+        messages.append(
+            {
+                "author": spoken["name"],
+                "role": spoken["role"],
+                "text": spoken["text"],
+                "reactions": reactions,
+            }
+        )
     return {
         "type": "thread",
         "channel": b.text_option(opts, "channel", loc),
@@ -347,13 +428,17 @@ def build_thread(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, O
     }
 
 
-def build_exercise(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc) -> dict[str, Any]:
+def build_exercise(
+    b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc
+) -> dict[str, Any]:
     parts: dict[str, list[Any]] = {"instructions": [], "steps": [], "closing": []}
     stage = "instructions"
     for child in b.body(node, {"paragraph", "ordered_list"}, "an exercise"):
         if child.kind == "ordered_list":
             if stage != "instructions":
-                b.fail(child.line, 1, "exercise-steps", "an exercise has one numbered list of steps")
+                b.fail(
+                    child.line, 1, "exercise-steps", "an exercise has one numbered list of steps"
+                )
                 continue
             parts["steps"] = b.list_block(child, loc, "steps")["items"]
             b.at(loc + ("steps",), child.line)
@@ -374,7 +459,9 @@ def build_exercise(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str,
     }
 
 
-def _case_and_call(b: Builder, node: TNode, loc: Loc, what: str) -> tuple[list[Any], dict[str, Any] | None]:
+def _case_and_call(
+    b: Builder, node: TNode, loc: Loc, what: str
+) -> tuple[list[Any], dict[str, Any] | None]:
     """Scenario paragraphs, then the last paragraph as the question, which opens 'The call:'."""
     paras = b.body(node, {"paragraph"}, what)
     if not paras:
@@ -384,7 +471,7 @@ def _case_and_call(b: Builder, node: TNode, loc: Loc, what: str) -> tuple[list[A
     if not content.startswith(THE_CALL):
         b.fail(last.line, 1, "missing-call", f"{what} ends with a paragraph starting '{THE_CALL}'")
         return [], None
-    scenario = []
+    scenario: list[Any] = []
     for para in paras[:-1]:
         text = b.rich(para.inline, para.line, loc + ("scenario", len(scenario)))
         if text:
@@ -393,16 +480,25 @@ def _case_and_call(b: Builder, node: TNode, loc: Loc, what: str) -> tuple[list[A
     return scenario, question
 
 
-def build_judgment(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc) -> dict[str, Any] | None:
+def build_judgment(
+    b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc
+) -> dict[str, Any] | None:
     scenario, question = _case_and_call(b, node, loc, "a judgment")
     if question is None:
         if not node.children:
-            b.fail(node.line, 1, "missing-call", f"a judgment ends with a paragraph starting '{THE_CALL}'")
+            b.fail(
+                node.line,
+                1,
+                "missing-call",
+                f"a judgment ends with a paragraph starting '{THE_CALL}'",
+            )
         return None
     return {"type": "judgment", "scenario": scenario, "question": question}
 
 
-def build_practice(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc) -> dict[str, Any] | None:
+def build_practice(
+    b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc
+) -> dict[str, Any] | None:
     scenario: list[Any] = []
     question = None
     if node.children:
@@ -414,12 +510,17 @@ def build_practice(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str,
     for part in (raw or "").split(";"):
         if not part.strip():
             continue
-        keyword, _, points = part.rpartition("=")
-        if not keyword.strip() or not points.strip().isdigit():
+        keyword, _, value = part.rpartition("=")
+        if not keyword.strip() or not value.strip().isdigit():
             option = opts["rubric"]
-            b.fail(option.line + 1, option.col + 1, "bad-option", ":rubric: reads 'keyword=points; other=points'")
+            b.fail(
+                option.line + 1,
+                option.col + 1,
+                "bad-option",
+                ":rubric: reads 'keyword=points; other=points'",
+            )
             continue
-        rubric.append({"keyword": keyword.strip(), "points": int(points)})
+        rubric.append({"keyword": keyword.strip(), "points": int(value)})
     data: dict[str, Any] = {
         "type": "practice",
         "case": b.text_option(opts, "case", loc),
@@ -429,28 +530,42 @@ def build_practice(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str,
         "max_chars": b.int_option(opts, "max-chars", loc),
         "rubric": rubric,
     }
-    points = b.int_option(opts, "points", loc)
-    if points is not None:
+    if (points := b.int_option(opts, "points", loc)) is not None:
         data["points"] = points
     return data
 
 
-def build_decision(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc) -> dict[str, Any]:
-    scenario, choices = [], []
+def build_decision(
+    b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc
+) -> dict[str, Any]:
+    scenario: list[Any] = []
+    choices: list[dict[str, Any]] = []
     for child in b.body(node, {"paragraph", "directive"}, "a decision"):
         if child.kind == "paragraph":
             if choices:
-                b.fail(child.line, 1, "decision-order", "a decision's paragraphs come before its choices")
+                b.fail(
+                    child.line,
+                    1,
+                    "decision-order",
+                    "a decision's paragraphs come before its choices",
+                )
             text = b.rich(child.inline, child.line, loc + ("scenario", len(scenario)))
             if text:
                 scenario.append(text)
             continue
         choice_info: DirectiveInfo = child.token.meta["directive"]
         if choice_info.name != "choice":
-            b.fail(child.line, 1, "unexpected-block", f"a decision cannot contain {choice_info.name}")
+            b.fail(
+                child.line, 1, "unexpected-block", f"a decision cannot contain {choice_info.name}"
+            )
             continue
         if not choice_info.closed:
-            b.fail(child.line, 1, "unclosed-directive", f"'{choice_info.fence}{{choice}}' is never closed")
+            b.fail(
+                child.line,
+                1,
+                "unclosed-directive",
+                f"'{choice_info.fence}{{choice}}' is never closed",
+            )
         choice_loc = loc + ("choices", len(choices))
         b.at(choice_loc, child.line)
         choice_opts = b.options(choice_info, child.line)
@@ -473,8 +588,10 @@ def build_decision(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str,
     return {"type": "decision", "title": info.argument, "scenario": scenario, "choices": choices}
 
 
-def build_next_steps(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc) -> dict[str, Any]:
-    links = []
+def build_next_steps(
+    b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc
+) -> dict[str, Any]:
+    links: list[dict[str, Any]] = []
     for lst in b.body(node, {"bullet_list"}, "next steps"):
         for item in lst.children:
             link_loc = loc + ("links", len(links))
@@ -483,7 +600,12 @@ def build_next_steps(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[st
             kids = inline.children or [] if inline is not None else []
             close = next((i for i, t in enumerate(kids) if t.type == "link_close"), None)
             if not kids or kids[0].type != "link_open" or close is None:
-                b.fail(item.line, 1, "bad-next-step", "each next step reads '[Title](link) — description'")
+                b.fail(
+                    item.line,
+                    1,
+                    "bad-next-step",
+                    "each next step reads '[Title](link) — description'",
+                )
                 continue
             rest = kids[close + 1 :]
             if rest and rest[0].type == "text":
@@ -493,7 +615,9 @@ def build_next_steps(b: Builder, node: TNode, info: DirectiveInfo, opts: dict[st
                 {
                     "title": inline_plain(kids[1:close]),
                     "href": str(kids[0].attrGet("href") or ""),
-                    "description": b.rich_from(rest, item.line, link_loc + ("description",)) if rest else None,
+                    "description": b.rich_from(rest, item.line, link_loc + ("description",))
+                    if rest
+                    else None,
                 }
             )
     return {"type": "next_steps", "links": links}
@@ -521,7 +645,7 @@ def choice_id(text: str) -> str:
 
 def derived_id(block: dict[str, Any], judgments: dict[int, str]) -> str:
     """``type-words``: from the title, or the first words of the block's text."""
-    kind = block["type"]
+    kind = str(block["type"])
     prefix = {"paragraph": "p", "next_steps": "next-steps"}.get(kind, kind)
 
     def first_text(*keys: str) -> str:
@@ -543,7 +667,17 @@ def derived_id(block: dict[str, Any], judgments: dict[int, str]) -> str:
         return make_id("thread", f"{block.get('channel') or ''} {block.get('topic') or ''}")
     if kind == "next_steps":
         return prefix
-    text = first_text("title", "text", "setting", "scenario", "question", "items", "paragraphs", "lines", "instructions")
+    text = first_text(
+        "title",
+        "text",
+        "setting",
+        "scenario",
+        "question",
+        "items",
+        "paragraphs",
+        "lines",
+        "instructions",
+    )
     return make_id(prefix, text)
 
 
@@ -562,22 +696,36 @@ def assign_ids(b: Builder, sections: list[dict[str, Any]]) -> None:
         for block in [section, *section["blocks"]]:
             if block.get("id"):
                 if block["id"] in taken:
-                    b.fail(block.get("_line", 1), 1, "duplicate-id", f"id {block['id']!r} is already used on line {taken[block['id']]}")
+                    b.fail(
+                        block.get("_line", 1),
+                        1,
+                        "duplicate-id",
+                        f"id {block['id']!r} is already used on line {taken[block['id']]}",
+                    )
                 taken.setdefault(block["id"], block.get("_line", 1))
     for section in sections:
         if section["id"] is None:
-            section["id"] = slugify(section["title"]) or "section"
-            if not section["id"][:1].isalpha():
-                section["id"] = make_id("section", section["title"])
+            slug = slugify(section["title"])
+            section["id"] = slug if slug[:1].isalpha() else make_id("section", section["title"])
         for block in [section, *section["blocks"]]:
             if block.get("id") and block is not section:
                 continue
-            if block is section and block["id"] in taken and taken[block["id"]] == block.get("_line", 1):
+            if (
+                block is section
+                and block["id"] in taken
+                and taken[block["id"]] == block.get("_line", 1)
+            ):
                 continue
             base = block["id"] if block is section else derived_id(block, {})
             candidate, n = base, 1
             if block.get("type") in ACTIVITY_KINDS and candidate in taken:
-                b.fail(block["_line"], 1, "duplicate-id", f"{block['type']} derives the id {candidate!r}, already used on line {taken[candidate]}; set a distinct :id:")
+                b.fail(
+                    block["_line"],
+                    1,
+                    "duplicate-id",
+                    f"{block['type']} derives the id {candidate!r}, already used on line "
+                    f"{taken[candidate]}; set a distinct :id:",
+                )
             else:
                 while candidate in taken:
                     n += 1
@@ -626,7 +774,15 @@ def normalise_newlines(text: str, path: str) -> str:
     """Drop a BOM, turn CRLF and lone CR into LF, refuse sources past the size limit."""
     if len(text) > MAX_SOURCE_BYTES:
         raise LessonError(
-            [Diagnostic(path, 1, 1, "too-large", f"source is larger than the {MAX_SOURCE_BYTES // 1_000_000} MB limit")]
+            [
+                Diagnostic(
+                    path,
+                    1,
+                    1,
+                    "too-large",
+                    f"source is larger than the {MAX_SOURCE_BYTES // 1_000_000} MB limit",
+                )
+            ]
         )
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
@@ -643,7 +799,9 @@ def check_nesting(b: Builder, tokens: list[Token]) -> None:
 def strip_private(value: Any) -> Any:
     """Drop builder bookkeeping (``_line``) and Nones the model would default."""
     if isinstance(value, dict):
-        return {k: strip_private(v) for k, v in value.items() if not k.startswith("_") and v is not None}
+        return {
+            k: strip_private(v) for k, v in value.items() if not k.startswith("_") and v is not None
+        }
     if isinstance(value, list):
         return [strip_private(v) for v in value]
     return value
@@ -671,14 +829,37 @@ def validate(b: Builder, data: dict[str, Any]) -> Lesson:
     return lesson
 
 
-BLOCK_TAGS = {"paragraph", "list", "quote", "scene", "tension", "thread", "exercise", "judgment",
-              "practice", "decision", "next_steps", "dialogue", "narration", "text", "code",
-              "line_break", "image", "emphasis", "strong", "link"}
+BLOCK_TAGS = {
+    "paragraph",
+    "list",
+    "quote",
+    "scene",
+    "tension",
+    "thread",
+    "exercise",
+    "judgment",
+    "practice",
+    "decision",
+    "next_steps",
+    "dialogue",
+    "narration",
+    "text",
+    "code",
+    "line_break",
+    "image",
+    "emphasis",
+    "strong",
+    "link",
+}
 
 
 def _model_loc(loc: tuple[Any, ...]) -> Loc:
     """Drop the discriminator tags pydantic puts in union locations."""
-    return tuple(p for i, p in enumerate(loc) if not (p in BLOCK_TAGS and i > 0 and isinstance(loc[i - 1], int)))
+    return tuple(
+        p
+        for i, p in enumerate(loc)
+        if not (p in BLOCK_TAGS and i > 0 and isinstance(loc[i - 1], int))
+    )
 
 
 def lookup(b: Builder, loc: Loc) -> tuple[int, int]:

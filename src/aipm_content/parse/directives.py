@@ -73,7 +73,9 @@ def directive_rule(state: StateBlock, start_line: int, end_line: int, silent: bo
         if option is None or _FENCE.match(text):
             break
         value = option.group(2) or ""
-        col = state.tShift[body_start] + (text.find(value, len(option.group(1)) + 2) if value else 0)
+        col = state.tShift[body_start] + (
+            text.find(value, len(option.group(1)) + 2) if value else 0
+        )
         options.append(Option(option.group(1), value, body_start, col))
         body_start += 1
 
@@ -89,7 +91,7 @@ def directive_rule(state: StateBlock, start_line: int, end_line: int, silent: bo
         close_line += 1
 
     old_parent, old_line_max = state.parentType, state.lineMax
-    state.parentType = "directive"  # type: ignore[assignment]
+    state.parentType = "directive"
     state.lineMax = close_line  # nothing inside may run past the closing fence
 
     token = state.push("directive_open", "div", 1)
@@ -113,5 +115,8 @@ def directive_rule(state: StateBlock, start_line: int, end_line: int, silent: bo
 def directive_plugin(md: MarkdownIt) -> None:
     """Register the directive rule ahead of fenced code, able to interrupt a paragraph."""
     md.block.ruler.before(
-        "fence", "directive", directive_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+        "fence",
+        "directive",
+        directive_rule,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
     )

@@ -39,12 +39,17 @@ def read_front_matter(
         problems.append(Diagnostic(path, line, col, code, message))
 
     try:
-        root = yaml.compose(text, Loader=_StringLoader)  # noqa: S506 - no constructors run
+        root = yaml.compose(text, Loader=_StringLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         col = (mark.column + 1) if mark else 1
-        fail(line, col, "front-matter", f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}")
+        fail(
+            line,
+            col,
+            "front-matter",
+            f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
+        )
         return values, where, problems
     if root is None:
         return values, where, problems

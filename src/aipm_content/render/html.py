@@ -85,4 +85,6 @@ def render(channel: str, template: str, **context: Any) -> str:
 
 def render_section(channel: str, lesson: Lesson, index: int, **context: Any) -> str:
     """One section's HTML (heading and blocks) for ``channel``."""
-    return render(channel, "section.html.j2", lesson=lesson, section=lesson.sections[index], **context)
+    return render(
+        channel, "section.html.j2", lesson=lesson, section=lesson.sections[index], **context
+    )
