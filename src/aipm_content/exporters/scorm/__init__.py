@@ -1,0 +1,37 @@
+"""``aipm-export scorm``: a SCORM 1.2 or 2004 (4th Edition) package with an offline player."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from ...model.lesson import Lesson
+from ..base import ExportOptions
+from .package import package_files, write_package, zip_date
+
+
+class ScormOptions(ExportOptions):
+    """Options of the SCORM exporter (also the keys of exporters/scorm.toml)."""
+
+    scorm: Literal["1.2", "2004"] = "1.2"
+    """SCORM version: 1.2, or 2004 (4th Edition)."""
+    mastery_score: int | None = Field(default=80, ge=0, le=100)
+    """Percent of the lesson's points that passes it (0-100)."""
+
+
+class ScormExporter:
+    """``aipm-export scorm``."""
+
+    name: ClassVar[str] = "scorm"
+    suffix: ClassVar[str] = ".zip"
+    description: ClassVar[str] = "SCORM 1.2 or 2004 package with an offline, tracked player."
+    options_model: ClassVar[type[ExportOptions]] = ScormOptions
+
+    def export(self, lesson: Lesson, out: Path, options: ScormOptions) -> Path:
+        files = package_files(lesson, options.scorm, options.mastery_score)
+        return write_package(out, files, zip_date(lesson))
+
+
+EXPORTER = ScormExporter()

@@ -1,0 +1,166 @@
+"""The SCORM zip: the player page rendered from the model, its CSS and JS, images, the manifest.
+
+Byte-stable: entries sorted, one fixed timestamp (the lesson's revision date or 1980-01-01),
+fixed permissions, the same deflate level.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ...model.blocks import Practice
+from ...model.inline import Image
+from ...model.lesson import Lesson
+from ...model.measure import rich_texts, words_in
+from ...parse.diagnostics import Diagnostic, LessonError
+from ...parse.limits import resolve_image
+from ...render.html import render
+from ..output import atomic_path
+from .limits import LIMITS, Version, player_limits
+from .manifest import LAUNCH, MANIFEST, manifest_problems, manifest_xml
+
+ASSETS = Path(__file__).parent / "assets"
+THEME = Path(__file__).resolve().parents[2] / "render" / "themes" / "default"
+MAX_TEXT = 4000
+"""Longest free-text answer a textarea takes: SCORM 2004's long-fill-in limit."""
+
+
+def section_minutes(lesson: Lesson) -> list[float]:
+    """Reading minutes per section, shared out so they add up to ``lesson.reading_minutes``."""
+    words = [
+        sum(words_in(rt.text) for rt in rich_texts(s.blocks)) + words_in(s.title or "")
+        for s in lesson.sections
+    ]
+    total = sum(words) or 1
+    return [round(lesson.reading_minutes * w / total, 3) for w in words]
+
+
+def player_config(lesson: Lesson, version: Version, mastery_score: int | None) -> dict[str, Any]:
+    """Everything player.js needs, embedded in index.html as JSON."""
+    practised = {b.case for _, b in lesson.blocks() if isinstance(b, Practice) and b.case}
+    activities = []
+    for ref in lesson.activities:
+        block = lesson.find(ref.id)
+        entry: dict[str, Any] = {
+            "id": ref.id,
+            "iri": ref.iri,
+            "kind": ref.kind,
+            "title": ref.title,
+            "section": ref.section,
+            "required": ref.required,
+            "type": ref.interaction.interactionType,
+            "max": ref.interaction.scoring.max if ref.interaction.scoring else 0,
+            "passing": ref.interaction.scoring.passing if ref.interaction.scoring else 0,
+            "correct": ref.interaction.correctResponsesPattern,
+            "choices": [],
+            "recorded": ref.id not in practised,
+        }
+        if ref.kind == "decision":
+            entry["choices"] = [
+                {"id": c.id, "score": c.score} for c in getattr(block, "choices", [])
+            ]
+        if isinstance(block, Practice):
+            entry.update(
+                case=block.case,
+                min_chars=block.min_chars,
+                points=block.points,
+                rubric=[{"keyword": k.keyword, "points": k.points} for k in block.rubric],
+            )
+        if ref.kind == "exercise":
+            entry["minutes"] = getattr(block, "duration_minutes", 0)
+        activities.append(entry)
+    minutes = section_minutes(lesson)
+    return {
+        "lesson": lesson.id,
+        "title": lesson.title,
+        "language": lesson.language,
+        "version": version,
+        "mastery_score": mastery_score,
+        "limits": player_limits(version),
+        "sections": [{"id": s.id, "minutes": m} for s, m in zip(lesson.sections, minutes, strict=True)],
+        "activities": activities,
+        "total_minutes": round(sum(minutes) + lesson.exercise_minutes, 3),
+    }
+
+
+def check_limits(lesson: Lesson, version: Version) -> None:
+    """Author-fixable things a SCORM version cannot record."""
+    letters = LIMITS[version]["choice_letters"]
+    problems = []
+    for section, block in lesson.blocks():
+        if block.type == "decision" and letters is not None and len(block.choices) > letters:
+            problems.append(
+                Diagnostic(
+                    lesson.id, 1, 1, "scorm-limit",
+                    f"decision {block.id!r} in section {section.id!r} has {len(block.choices)} "
+                    f"choices; SCORM {version} records at most {letters} (a-z)",
+                )
+            )
+    if problems:
+        raise LessonError(problems)
+
+
+def images(lesson: Lesson) -> dict[str, bytes]:
+    """Every image the lesson shows, by its path relative to the lesson (kept in the zip)."""
+    found: dict[str, bytes] = {}
+    srcs = sorted({node.src for rt in rich_texts(lesson) for node in _walk(rt.inlines) if isinstance(node, Image)})
+    for src in srcs:
+        if lesson.source_dir is None:
+            raise LessonError([Diagnostic(lesson.id, 1, 1, "bad-image", f"image {src!r}: the lesson has no folder to read it from")])
+        try:
+            found[src] = resolve_image(lesson.source_dir, src).read_bytes()
+        except ValueError as exc:
+            raise LessonError([Diagnostic(lesson.id, 1, 1, "bad-image", str(exc))]) from None
+    return found
+
+
+def _walk(inlines: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for node in inlines:
+        out.append(node)
+        out.extend(_walk(getattr(node, "children", [])))
+    return out
+
+
+def package_files(lesson: Lesson, version: Version, mastery_score: int | None) -> dict[str, bytes]:
+    """Every entry of the package by name, the manifest included and checked."""
+    check_limits(lesson, version)
+    config = player_config(lesson, version, mastery_score)
+    practised = {b.case for _, b in lesson.blocks() if isinstance(b, Practice) and b.case}
+    page = render("player", "player.html.j2", lesson=lesson, config=config, practised_cases=practised, max_text=MAX_TEXT)
+    files: dict[str, bytes] = {
+        LAUNCH: page.encode("utf-8"),
+        "player.css": (THEME / "player.css").read_bytes(),
+        "player.js": (ASSETS / "player.js").read_bytes(),
+    }
+    files.update(images(lesson))
+    manifest = manifest_xml(lesson, version, mastery_score, files)
+    problems = manifest_problems(manifest, version, files)
+    if problems:  # our own bug, not the author's: fail loudly rather than ship a bad package
+        raise RuntimeError("invalid imsmanifest.xml: " + "; ".join(problems))
+    files[MANIFEST] = manifest
+    return files
+
+
+def zip_date(lesson: Lesson) -> tuple[int, int, int, int, int, int]:
+    """The one timestamp every entry carries."""
+    if lesson.revision:
+        year, month, day = (int(p) for p in lesson.revision.split("-"))
+        if year >= 1980:
+            return (year, month, day, 0, 0, 0)
+    return (1980, 1, 1, 0, 0, 0)
+
+
+def write_package(out: Path, files: dict[str, bytes], date: tuple[int, int, int, int, int, int]) -> Path:
+    """Write the zip atomically, entries sorted with the manifest first."""
+    names = sorted(files, key=lambda n: (n != MANIFEST, n))
+    with atomic_path(out) as temp, zipfile.ZipFile(temp, "w") as archive:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=date)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            archive.writestr(info, files[name], compresslevel=9)
+    return out
