@@ -1,0 +1,77 @@
+"""PDF course handout through WeasyPrint: title page, contents, worksheets, answer key.
+
+This module stays cheap to import; WeasyPrint is loaded by ``document`` and ``fetcher`` only
+when a PDF is actually written.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import ClassVar, Literal
+
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
+
+from ...model.lesson import Lesson
+from ..base import ExportOptions
+from ..output import atomic_path
+
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+def check_colour(value: str) -> str:
+    """A CSS hex colour (#rgb or #rrggbb), lower-cased so equal colours give equal PDFs."""
+    if not _HEX.match(value):
+        raise PydanticCustomError(
+            "bad-colour", "{value!r} is not a hex colour like #1f5f8b", {"value": value}
+        )
+    return value.lower()
+
+
+class PdfOptions(ExportOptions):
+    """Options of the PDF exporter (also the keys of exporters/pdf.toml)."""
+
+    paper: Literal["a4", "letter"] = "a4"
+    """Paper size: a4 (default) or letter."""
+    accent_color: str = "#1d5c7a"
+    """Brand colour of headings, labels and the title page, as #rrggbb."""
+    highlight_color: str = "#c8612b"
+    """Second brand colour, for callouts such as the tension and the call, as #rrggbb."""
+    brand_name: str | None = Field(default=None, max_length=80)
+    """Organisation named on the title page and in the footer."""
+    answer_key: bool = True
+    """Print the answer key (decision feedback and scores) at the end."""
+    preview: Path | None = None
+    """Folder to also write PNG pages into (pdftoppm), to look without a PDF viewer."""
+    preview_dpi: int = Field(default=60, ge=20, le=300)
+    """Resolution of the preview PNGs."""
+
+    @field_validator("accent_color", "highlight_color")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        return check_colour(value)
+
+
+class PdfExporter:
+    """``aipm-export pdf``."""
+
+    name: ClassVar[str] = "pdf"
+    suffix: ClassVar[str] = ".pdf"
+    description: ClassVar[str] = "Printable course handout (PDF/UA tagged, A4 or Letter)."
+    options_model: ClassVar[type[ExportOptions]] = PdfOptions
+
+    def export(self, lesson: Lesson, out: Path, options: PdfOptions) -> Path:
+        from .document import lesson_pdf
+
+        data = lesson_pdf(lesson, options)
+        with atomic_path(out) as temp:
+            temp.write_bytes(data)
+        if options.preview is not None:
+            from .preview import write_preview
+
+            write_preview(out, options.preview, options.preview_dpi)
+        return out
+
+
+EXPORTER = PdfExporter()

@@ -1,0 +1,164 @@
+"""Lesson -> print HTML -> PDF bytes, with WeasyPrint confined to the lesson's folder."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from jinja2 import Environment
+
+from ...model.blocks import Block
+from ...model.lesson import Lesson, activity_title
+from ...parse.diagnostics import LessonError
+from ...render.html import TEMPLATES, environment, render_section
+from . import PdfOptions
+from .fetcher import LessonFetcher, Locate, RefusedResource, nowhere
+
+THEME = TEMPLATES.parent / "themes" / "default" / "print.css"
+PAPER = {"a4": "A4", "letter": "letter"}
+SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".json")
+# Spelled out here rather than through strftime, whose month names follow the locale.
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+WORDS_PER_LINE = 11
+"""Handwritten words that fit one ruled line across the text column."""
+CHARS_PER_LINE = 55
+AVATAR_COLOURS = 6
+
+
+def print_environment() -> Environment:
+    """The shared print environment, with the filters only the handout uses."""
+    env = environment("print")
+    env.filters.update(
+        activity_kind=lambda block: block.type.capitalize(),
+        activity_name=_activity_name,
+        initials=_initials,
+        avatar=lambda name: sum(map(ord, name)) % AVATAR_COLOURS,
+        ruled_lines=lambda words: min(60, max(6, -(-words // WORDS_PER_LINE))),
+        answer_lines=lambda chars: min(30, max(4, -(-chars // CHARS_PER_LINE) + 2)),
+        truncate_words=_truncate,
+        activity_verb=_activity_verb,
+    )
+    return env
+
+
+def _activity_name(block: Block, lesson: Lesson) -> str:
+    if block.type in ("exercise", "judgment", "practice", "decision"):
+        name = activity_title(lesson, block)
+        return name.split(": ", 1)[1] if block.type in ("judgment", "practice") else name
+    return block.id
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _activity_verb(block: Block) -> str:
+    """One line for the title page's list of what the learner will do."""
+    if block.type == "exercise":
+        return f"work through “{block.title}”"
+    if block.type == "judgment":
+        return "weigh a judgment case and make the call"
+    if block.type == "practice":
+        return f"write a scored answer of at least {block.min_chars} characters"
+    if block.type == "decision":
+        return f"decide “{block.title}”"
+    return block.type
+
+
+def _initials(name: str) -> str:
+    letters = [word[0] for word in name.split() if word[:1].isalnum()]
+    return "".join(letters[:2]).upper() or "?"
+
+
+def lesson_html(lesson: Lesson, options: PdfOptions) -> str:
+    """The whole handout as one HTML document (title page, contents, sections, answer key)."""
+    env = print_environment()
+    count = len(lesson.sections)
+    sections = [render_section("print", lesson, i, options=options) for i in range(count)]
+    template = env.get_template("document.html.j2")
+    return template.render(
+        lesson=lesson,
+        sections=sections,
+        options=options,
+        revised=_revised(lesson.revision),
+        decisions=[b for _, b in lesson.blocks() if b.type == "decision" and b.choices],
+        practices=[b for _, b in lesson.blocks() if b.type == "practice"],
+    )
+
+
+def lesson_css(options: PdfOptions) -> str:
+    """The print theme with the page size and brand colours of ``options``."""
+    brand = options.brand_name or ""
+    settings = (
+        f"@page {{ size: {PAPER[options.paper]}; }}\n"
+        f":root {{ --accent: {options.accent_color}; --highlight: {options.highlight_color}; }}\n"
+        f"html {{ string-set: brand {_css_string(brand)}; }}\n"
+    )
+    return THEME.read_text(encoding="utf-8") + "\n/* options */\n" + settings
+
+
+def render_pdf(html: str, css: str, root: Path | None, locate: Locate = nowhere) -> bytes:
+    """PDF/UA bytes for ``html``; every resource goes through a LessonFetcher for ``root``."""
+    from weasyprint import CSS, HTML
+
+    fetcher = LessonFetcher(root, locate)
+    base_url = root.resolve().as_uri() + "/" if root is not None else None
+    try:
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        stylesheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
+        data: bytes = document.write_pdf(
+            stylesheets=[stylesheet], pdf_variant="pdf/ua-1", uncompressed_pdf=False
+        )
+    except RefusedResource as exc:
+        raise LessonError([exc.diagnostic]) from None
+    return data
+
+
+def lesson_pdf(lesson: Lesson, options: PdfOptions) -> bytes:
+    """The handout of ``lesson`` as PDF bytes."""
+    return render_pdf(
+        lesson_html(lesson, options), lesson_css(options), lesson.source_dir, source_locator(lesson)
+    )
+
+
+def source_locator(lesson: Lesson) -> Locate:
+    """Find the line of the lesson's source that names a reference, else line 1.
+
+    The model keeps no line numbers, so the reference is looked up in the lesson source files
+    of its folder (the one whose name is the lesson id first).
+    """
+    folder = lesson.source_dir
+    if folder is None:
+        return nowhere
+    candidates = sorted(
+        (p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES and p.is_file()),
+        key=lambda p: (p.stem != lesson.id, p.name),
+    )
+
+    def locate(reference: str) -> tuple[str, int]:
+        for path in candidates:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for number, line in enumerate(text.splitlines(), start=1):
+                if reference in line:
+                    return str(path), number
+        return (str(candidates[0]), 1) if candidates else (str(folder), 1)
+
+    return locate
+
+
+def _revised(revision: str | None) -> str | None:
+    if revision is None:
+        return None
+    date = datetime.date.fromisoformat(revision)
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def _css_string(text: str) -> str:
+    escaped = "".join(ch if ch.isalnum() or ch in " .,&'-" else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
