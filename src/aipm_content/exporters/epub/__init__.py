@@ -1,0 +1,51 @@
+"""``aipm-export epub``: an EPUB 3 book that passes EPUBCheck, reproducible byte for byte.
+
+Modules: ``content`` renders the documents, ``cover`` draws the cover, ``metadata`` holds the
+identifier, dates and accessibility claims, ``package`` writes the container with ebooklib,
+``preview`` screenshots the pages in headless Chromium.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from ...model.lesson import Lesson
+from ..base import ExportOptions
+from ..output import write_atomic
+
+
+class EpubOptions(ExportOptions):
+    """Options of the EPUB exporter."""
+
+    preview: Path | None = None
+    """Also write a PNG screenshot of every page into this folder (needs Chromium)."""
+
+
+def epub_bytes(lesson: Lesson) -> bytes:
+    """The EPUB file of ``lesson``: the same lesson always gives the same bytes."""
+    from .content import book_content
+    from .metadata import modified_time
+    from .package import package_epub
+
+    return package_epub(lesson, book_content(lesson), modified_time(lesson))
+
+
+class EpubExporter:
+    """``aipm-export epub``."""
+
+    name: ClassVar[str] = "epub"
+    suffix: ClassVar[str] = ".epub"
+    description: ClassVar[str] = "EPUB 3 book (EPUBCheck-clean, accessible, reproducible)."
+    options_model: ClassVar[type[ExportOptions]] = EpubOptions
+
+    def export(self, lesson: Lesson, out: Path, options: EpubOptions) -> Path:
+        write_atomic(out, epub_bytes(lesson))
+        if options.preview is not None:
+            from .preview import preview_pages
+
+            preview_pages(out, options.preview)
+        return out
+
+
+EXPORTER = EpubExporter()
