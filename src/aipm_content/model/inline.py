@@ -22,18 +22,18 @@ def check_href(href: str) -> str:
     """Allow http(s), mailto and relative references; refuse everything a reader could execute."""
     if not href or _UNSAFE_CHARS.search(href):
         raise PydanticCustomError(
-            "unsafe-link", "link {href!r} has spaces or control characters", {"href": href}
+            "unsafe-link", "link '{href}' has spaces or control characters", {"href": href}
         )
     match = _SCHEME.match(href)
     if match and match.group(1).lower() not in SAFE_SCHEMES:
         raise PydanticCustomError(
             "unsafe-link",
-            "link {href!r}: only http(s), mailto and relative links are allowed",
+            "link '{href}': only http(s), mailto and relative links are allowed",
             {"href": href},
         )
     if href.startswith("//"):
         raise PydanticCustomError(
-            "unsafe-link", "link {href!r}: protocol-relative links are not allowed", {"href": href}
+            "unsafe-link", "link '{href}': protocol-relative links are not allowed", {"href": href}
         )
     return href
 
@@ -48,12 +48,12 @@ def check_asset_path(src: str) -> str:
     if not _ASSET.match(src) or ".." in parts or any(p.startswith(".") for p in parts):
         raise PydanticCustomError(
             "unsafe-asset",
-            "image {src!r} must be a relative path inside the lesson's folder",
+            "image '{src}' must be a relative path inside the lesson's folder",
             {"src": src},
         )
     if not any(src.lower().endswith(s) for s in ASSET_SUFFIXES):
         raise PydanticCustomError(
-            "unsafe-asset", "image {src!r} must be a .png, .jpg or .gif file", {"src": src}
+            "unsafe-asset", "image '{src}' must be a .png, .jpg or .gif file", {"src": src}
         )
     return src
 

@@ -13,9 +13,11 @@ from typing import Any
 
 from markdown_it.token import Token
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
 from ..model.blocks import ACTIVITY_TYPES
 from ..model.ids import make_id, slugify, with_suffix
+from ..model.inline import check_asset_path
 from ..model.lesson import Lesson
 from .diagnostics import Diagnostic, LessonError
 from .directives import DirectiveInfo, Option
@@ -30,12 +32,14 @@ ACTIVITY_KINDS = {cls.model_fields["type"].default for cls in ACTIVITY_TYPES}
 # "Speaker (role): text" — the speaker starts with a letter and holds no colon or parentheses.
 SPEAKER = re.compile(
     r"^(?P<name>[^\W\d_][^:()\\\n]{0,59}?)"
-    r"(?:[ \t]*\((?P<role>[^()\\\n]{1,60})\))?"
+    r"(?:[ \t]*\((?P<role>[^()\\\n]*)\))?"
     r":[ \t]+(?P<rest>\S.*)$",
     re.DOTALL,
 )
 # Trailing reactions "{fire=3 +1=2}" on a thread message (an escaped "\{" is text).
 REACTIONS = re.compile(r"(?<!\\)\{(?P<list>[a-z0-9_+-]+=\d+(?:[ ,]+[a-z0-9_+-]+=\d+)*)\}\s*$")
+# A dialogue line that lost its speaker: "(Role): text" or ": text".
+NAMELESS = re.compile(r"^(\([^()\n]*\))?[ \t]*:[ \t]")
 THE_CALL = "The call:"
 
 # Directive name -> options it accepts (every directive also takes :id:).
@@ -68,6 +72,9 @@ class Builder:
         self.source_dir = source_dir
         self.diagnostics: list[Diagnostic] = []
         self.positions: dict[Loc, tuple[int, int]] = {}
+        # Nodes the builder already reported and left incomplete: pydantic's "missing" and
+        # "too short" errors under them are consequences, not news for the author.
+        self.incomplete: set[Loc] = set()
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -76,6 +83,10 @@ class Builder:
 
     def at(self, loc: Loc, line: int, col: int = 1) -> None:
         self.positions.setdefault(loc, (line, col))
+
+    def forget(self, loc: Loc) -> None:
+        """Drop the positions of a node that was not built, so the next one can take its place."""
+        self.positions = {k: v for k, v in self.positions.items() if k[: len(loc)] != loc}
 
     # -- inline ----------------------------------------------------------------------------
 
@@ -96,6 +107,15 @@ class Builder:
         self.at(loc, line)
         return {"inlines": inlines}
 
+    @staticmethod
+    def title_of(text: str | None) -> str | None:
+        """A one-line title from Markdown inline syntax: formatting dropped, words kept, as in
+        a ``## heading`` (so ``*PRD*`` reads PRD, not stars)."""
+        if not text:
+            return text
+        tokens = markdown_parser().parseInline(text)
+        return inline_plain(tokens[0].children or []) if tokens else text
+
     def rich_text_of(self, text: str, line: int, loc: Loc) -> dict[str, Any] | None:
         """Rich text from a string of Markdown inline syntax (an option value, a line's rest)."""
         tokens = markdown_parser().parseInline(text)
@@ -104,6 +124,10 @@ class Builder:
     def check_images(self, inlines: list[dict[str, Any]], line: int) -> None:
         for node in inlines:
             if node["type"] == "image":
+                try:
+                    check_asset_path(node["src"])
+                except PydanticCustomError:
+                    continue  # the model refuses the path itself, with its own message
                 problem = check_image(self.source_dir, node["src"])
                 if problem:
                     self.fail(line, 1, *problem)
@@ -127,8 +151,10 @@ class Builder:
                 continue
             if node.kind == "heading":
                 heading = self.heading(node)
-                current = heading if heading is not None else {"blocks": []}
+                # A refused heading starts no section: what follows stays in the current one,
+                # so it is still checked (and not silently dropped).
                 if heading is not None:
+                    current = heading
                     sections.append(heading)
                 continue
             if node.kind == "directive" and node.token.meta["directive"].name == "epigraph":
@@ -138,18 +164,24 @@ class Builder:
                     )
                 epigraph = self.epigraph(node)
                 continue
-            index = sections.index(current) if current in sections else 0
-            loc = ("sections", index, "blocks", len(current["blocks"]))
+            loc = ("sections", len(sections) - 1, "blocks", len(current["blocks"]))
+            before = len(self.diagnostics)
             block = self.block(node, loc)
-            if block is not None:
-                current["blocks"].append(block)
-        if not intro["blocks"]:
+            if block is None:
+                self.forget(loc)  # the next block takes this place in the model
+                continue
+            current["blocks"].append(block)
+            if any(d.code not in KEEPS_CONTENT for d in self.diagnostics[before:]):
+                self.incomplete.add(loc)
+        if not intro["blocks"] and len(sections) > 1:
             sections.pop(0)
             self.positions = {_shift(k): v for k, v in self.positions.items()}
+            self.incomplete = {_shift(k) for k in self.incomplete}
         for index, section in enumerate(sections):
             if "_line" in section:
                 self.at(("sections", index), section["_line"])
-        if not sections:
+        body = [n for n in nodes if n.kind != "front_matter"]
+        if not body:
             self.fail(1, 1, "empty-lesson", "the lesson has no content")
         assign_ids(self, sections)
         return {**meta, "epigraph": epigraph, "sections": sections}
@@ -208,7 +240,7 @@ class Builder:
                     node.line,
                     1,
                     "unclosed-directive",
-                    f"'{info.fence}{{{info.name}}}' is never closed",
+                    f"{opening(info)} is never closed",
                 )
             options = self.options(info, node.line)
             block = build(self, node, info, options, loc)
@@ -243,6 +275,8 @@ class Builder:
                 self.fail(*where, "duplicate-option", f"option :{option.key}: is given twice")
             else:
                 found[option.key] = option
+                if not option.value:
+                    self.fail(*where, "empty-option", f"option :{option.key}: has no value")
         return found
 
     def int_option(self, options: dict[str, Option], key: str, loc: Loc) -> int | None:
@@ -250,6 +284,8 @@ class Builder:
         if option is None:
             return None
         self.at(loc + (OPTION_FIELDS.get(key, key),), option.line + 1, option.col + 1)
+        if not option.value:
+            return None  # reported by options()
         match = re.fullmatch(r"(\d{1,9})(?:\s*min(?:utes)?)?", option.value.strip())
         if match is None:
             self.fail(
@@ -263,7 +299,7 @@ class Builder:
         if option is None:
             return None
         self.at(loc + (key,), option.line + 1, option.col + 1)
-        return option.value
+        return option.value or None  # an empty value is reported by options()
 
     def body(self, node: TNode, allowed: set[str], what: str) -> list[TNode]:
         """The directive's child blocks, reporting any kind it does not accept."""
@@ -306,7 +342,8 @@ class Builder:
             text = self.rich(inner[0].inline, item.line, loc + (items_key, len(items)))
             if text:
                 items.append(text)
-        start = int(node.token.attrGet("start") or 1)
+        start = node.token.attrGet("start")  # 0 is a valid start: no "or 1"
+        start = int(start) if start is not None else 1
         return {
             "type": "list",
             "ordered": node.kind == "ordered_list",
@@ -320,12 +357,13 @@ class Builder:
         loc: Loc = ("epigraph",)
         self.at(loc, node.line)
         paragraphs = self.paragraphs(node.children, loc + ("text",), "an epigraph")
-        attribution = self.text_option(options, "attribution", loc)
+        attribution = self.title_of(self.text_option(options, "attribution", loc))
         if len(paragraphs) != 1:
             self.fail(node.line, 1, "epigraph-text", "an epigraph holds exactly one paragraph")
             return None
-        if not attribution:
+        if "attribution" not in options:
             self.fail(node.line, 1, "missing-attribution", "an epigraph needs :attribution:")
+        if not attribution:
             return None
         return {"text": paragraphs[0], "attribution": attribution}
 
@@ -337,6 +375,12 @@ class Builder:
             return None
         text = self.rich_text_of(match.group("rest"), para.line, loc + ("text",))
         return {"name": match.group("name").strip(), "role": match.group("role"), "text": text}
+
+
+def opening(info: DirectiveInfo) -> str:
+    """The directive's opening as the author typed it, with a very long fence abbreviated."""
+    fence = info.fence if len(info.fence) <= 8 else f"{info.fence[:3]}…({len(info.fence)} colons)"
+    return f"'{fence}{{{info.name}}}'"
 
 
 # -- one builder per directive kind -----------------------------------------------------------
@@ -363,7 +407,11 @@ def build_scene(
         line_loc = loc + ("lines", len(lines))
         b.at(line_loc, para.line)
         spoken = b.speaker_line(para, line_loc)
-        if spoken is not None:
+        content = para.inline.content if para.inline is not None else ""
+        if spoken is None and NAMELESS.match(content):
+            b.fail(para.line, 1, "bad-dialogue", "a dialogue line reads 'Name (Role): text'")
+            b.forget(line_loc)
+        elif spoken is not None:
             lines.append(
                 {
                     "type": "dialogue",
@@ -399,7 +447,6 @@ def build_thread(
     messages: list[dict[str, Any]] = []
     for para in b.body(node, {"paragraph"}, "a thread"):
         msg_loc = loc + ("messages", len(messages))
-        b.at(msg_loc, para.line)
         content = para.inline.content if para.inline is not None else ""
         reactions: list[dict[str, Any]] = []
         found = REACTIONS.search(content)
@@ -409,7 +456,10 @@ def build_thread(
                 reactions.append({"name": name, "count": int(count)})
             para.inline.content = content[: found.start()].rstrip()  # type: ignore[union-attr]
         spoken = b.speaker_line(para, msg_loc)
-        if spoken is None:
+        if spoken is not None:
+            b.at(msg_loc, para.line)
+        else:
+            b.forget(msg_loc)
             b.fail(para.line, 1, "bad-message", "a thread message reads 'Name (Role): text'")
             continue
         messages.append(
@@ -420,10 +470,12 @@ def build_thread(
                 "reactions": reactions,
             }
         )
+    if "channel" not in opts:
+        b.fail(node.line, 1, "missing-channel", "a thread needs :channel: (e.g. #team)")
     return {
         "type": "thread",
         "channel": b.text_option(opts, "channel", loc),
-        "topic": b.text_option(opts, "topic", loc),
+        "topic": b.title_of(b.text_option(opts, "topic", loc)),
         "messages": messages,
     }
 
@@ -452,7 +504,7 @@ def build_exercise(
         b.fail(node.line, 1, "missing-duration", "an exercise needs :duration: (minutes, 1-240)")
     return {
         "type": "exercise",
-        "title": info.argument,
+        "title": b.title_of(info.argument),
         "duration_minutes": duration,
         "word_target": b.int_option(opts, "word-target", loc),
         **parts,
@@ -564,7 +616,7 @@ def build_decision(
                 child.line,
                 1,
                 "unclosed-directive",
-                f"'{choice_info.fence}{{choice}}' is never closed",
+                f"{opening(choice_info)} is never closed",
             )
         choice_loc = loc + ("choices", len(choices))
         b.at(choice_loc, child.line)
@@ -573,10 +625,12 @@ def build_decision(
         if len(feedback) > 1:
             b.fail(child.line, 1, "choice-feedback", "a choice's feedback is one paragraph")
         if not choice_info.argument:
+            # Kept without its text (reported here), so the count of choices stays right.
             b.fail(child.line, 1, "empty", "a choice needs its text after '{choice}'")
-            continue
         choice: dict[str, Any] = {
-            "text": b.rich_text_of(choice_info.argument, child.line, choice_loc + ("text",)),
+            "text": b.rich_text_of(choice_info.argument, child.line, choice_loc + ("text",))
+            if choice_info.argument
+            else None,
             "feedback": feedback[0] if feedback else None,
         }
         score = b.int_option(choice_opts, "score", choice_loc)
@@ -585,7 +639,12 @@ def build_decision(
         pinned = b.text_option(choice_opts, "id", choice_loc)
         choice["id"] = pinned or choice_id(choice_info.argument)
         choices.append(choice)
-    return {"type": "decision", "title": info.argument, "scenario": scenario, "choices": choices}
+    return {
+        "type": "decision",
+        "title": b.title_of(info.argument),
+        "scenario": scenario,
+        "choices": choices,
+    }
 
 
 def build_next_steps(
@@ -595,7 +654,6 @@ def build_next_steps(
     for lst in b.body(node, {"bullet_list"}, "next steps"):
         for item in lst.children:
             link_loc = loc + ("links", len(links))
-            b.at(link_loc, item.line)
             inline = item.children[0].inline if len(item.children) == 1 else None
             kids = inline.children or [] if inline is not None else []
             close = next((i for i, t in enumerate(kids) if t.type == "link_close"), None)
@@ -607,6 +665,7 @@ def build_next_steps(
                     "each next step reads '[Title](link) — description'",
                 )
                 continue
+            b.at(link_loc, item.line)
             rest = kids[close + 1 :]
             if rest and rest[0].type == "text":
                 stripped = rest[0].content.lstrip(" —–-:")
@@ -763,7 +822,11 @@ def parse_markdown(
     if lesson_id and "id" not in meta:
         meta["id"] = lesson_id
     if "title" not in meta:
-        b.fail(1, 1, "missing-title", "the front matter needs a title")
+        b.incomplete.add(("title",))
+        # A title that is there but unreadable (bad YAML, a list) is already reported.
+        unreadable = "title" in where or any(d.code == "front-matter" for d in b.diagnostics)
+        if not unreadable:
+            b.fail(1, 1, "missing-title", "the front matter needs a title")
     if "id" not in meta:
         meta["id"] = slugify(meta.get("title", "")) or "lesson"
     data = b.lesson(nodes, meta)
@@ -817,9 +880,14 @@ def validate(b: Builder, data: dict[str, Any]) -> Lesson:
     except ValidationError as exc:
         for err in exc.errors():
             loc = _model_loc(err["loc"])
+            if err["type"] in CONSEQUENCES and any(
+                loc[:n] in b.incomplete for n in range(len(loc) + 1)
+            ):
+                continue
             line, col = lookup(b, loc)
-            field = ".".join(str(p) for p in loc[-2:] if isinstance(p, str)) or "lesson"
-            b.fail(line, col, _code(err["type"]), f"{field}: {err['msg']}")
+            # Name the field ("min_chars: ..."); a check on a whole node speaks for itself.
+            field = str(loc[-1]) if loc and isinstance(loc[-1], str) else ""
+            b.fail(line, col, _code(err["type"]), f"{field}: {err['msg']}" if field else err["msg"])
     # Checks across nodes are only trusted once every node could be built.
     for loc, code, message in problems if not structural else []:
         line, col = lookup(b, tuple(loc))
@@ -828,6 +896,11 @@ def validate(b: Builder, data: dict[str, Any]) -> Lesson:
         raise LessonError(b.diagnostics)
     return lesson
 
+
+CONSEQUENCES = {"missing", "too_short"}
+"""Pydantic error types that follow from content the builder refused (and reported)."""
+KEEPS_CONTENT = {"unknown-option", "duplicate-option", "unclosed-directive", "bad-image"}
+"""Builder diagnostics that leave the node complete, so pydantic's findings on it are news."""
 
 BLOCK_TAGS = {
     "paragraph",
