@@ -14,6 +14,7 @@ from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from ...model.lesson import Lesson
+from ...parse.diagnostics import Diagnostic, LessonError
 from ..base import ExportOptions
 from ..output import atomic_path
 
@@ -46,6 +47,8 @@ class PdfOptions(ExportOptions):
     """Folder to also write PNG pages into (pdftoppm), to look without a PDF viewer."""
     preview_dpi: int = Field(default=60, ge=20, le=300)
     """Resolution of the preview PNGs."""
+    timeout: float = Field(default=120, ge=0, le=3600)
+    """Seconds the render may take before it stops with a render-timeout error (0: no limit)."""
 
     @field_validator("accent_color", "highlight_color")
     @classmethod
@@ -62,9 +65,11 @@ class PdfExporter:
     options_model: ClassVar[type[ExportOptions]] = PdfOptions
 
     def export(self, lesson: Lesson, out: Path, options: PdfOptions) -> Path:
+        from ..deadline import deadline
         from .document import lesson_pdf
 
-        data = lesson_pdf(lesson, options)
+        with deadline(options.timeout, lambda: _timed_out(lesson, options.timeout)):
+            data = lesson_pdf(lesson, options)
         with atomic_path(out) as temp:
             temp.write_bytes(data)
         if options.preview is not None:
@@ -72,6 +77,15 @@ class PdfExporter:
 
             write_preview(out, options.preview, options.preview_dpi)
         return out
+
+
+def _timed_out(lesson: Lesson, seconds: float) -> LessonError:
+    """The render-timeout error, pointing at the lesson's title line."""
+    from .document import source_locator
+
+    path, line = source_locator(lesson)(lesson.title)
+    message = f"the PDF render took longer than {seconds:g} s (the timeout option) and was stopped"
+    return LessonError([Diagnostic(path, line, 1, "render-timeout", message)])
 
 
 EXPORTER = PdfExporter()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from jinja2 import Environment
@@ -16,6 +19,8 @@ from .fetcher import LessonFetcher, Locate, RefusedResource, nowhere
 
 THEME = TEMPLATES.parent / "themes" / "default" / "print.css"
 PAPER = {"a4": "A4", "letter": "letter"}
+FONT_EPOCH = "1577836800"
+"""2020-01-01T00:00:00Z: the fixed time stamped into re-saved fonts."""
 SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".json")
 # Spelled out here rather than through strftime, whose month names follow the locale.
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -45,6 +50,8 @@ def print_environment() -> Environment:
 
 
 def _activity_name(block: Block, lesson: Lesson) -> str:
+    if block.type == "practice" and block.case is not None:
+        return "your call on the judgment case"  # the case is named once, by the judgment
     if block.type in ("exercise", "judgment", "practice", "decision"):
         name = activity_title(lesson, block)
         return name.split(": ", 1)[1] if block.type in ("judgment", "practice") else name
@@ -107,14 +114,31 @@ def render_pdf(html: str, css: str, root: Path | None, locate: Locate = nowhere)
     fetcher = LessonFetcher(root, locate)
     base_url = root.resolve().as_uri() + "/" if root is not None else None
     try:
-        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        stylesheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
-        data: bytes = document.write_pdf(
-            stylesheets=[stylesheet], pdf_variant="pdf/ua-1", uncompressed_pdf=False
-        )
+        with fixed_font_timestamps():
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            stylesheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
+            data: bytes = document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
     except RefusedResource as exc:
         raise LessonError([exc.diagnostic]) from None
     return data
+
+
+@contextlib.contextmanager
+def fixed_font_timestamps() -> Iterator[None]:
+    """Pin the font 'modified' time fontTools writes when WeasyPrint rebuilds the emoji font.
+
+    fontTools stamps re-saved fonts with the current time unless SOURCE_DATE_EPOCH is set,
+    which would make two exports of the same lesson differ.
+    """
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = FONT_EPOCH
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def lesson_pdf(lesson: Lesson, options: PdfOptions) -> bytes:
