@@ -63,6 +63,8 @@ def parse(
     source_dir: Path | None = None,
 ) -> Lesson:
     """Parse lesson source text. Raises LessonError listing every problem found."""
+    if format != "json":
+        check_characters(text, path)
     if format == "markdown":
         from .parse.build import parse_markdown
 
@@ -74,6 +76,20 @@ def parse(
     else:
         lesson = parse_json(text, path)
     return lesson.located(source_dir)
+
+
+def check_characters(text: str, path: str) -> None:
+    """Refuse control characters no output format can carry (an oversized source is left to
+    the parser, which reports its size instead)."""
+    from .parse.limits import MAX_SOURCE_BYTES, forbidden_characters
+
+    if len(text) <= MAX_SOURCE_BYTES and (found := forbidden_characters(text)):
+        raise LessonError(
+            [
+                Diagnostic(path, line, col, "control-character", message)
+                for line, col, message in found
+            ]
+        )
 
 
 def parse_json(text: str, path: str) -> Lesson:

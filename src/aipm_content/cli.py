@@ -23,8 +23,9 @@ from .parse.diagnostics import LessonError
 F = TypeVar("F", bound=Callable[..., Any])
 SOURCE_FORMATS = ["markdown", "text", "json"]
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-out_console = Console(highlight=False, soft_wrap=True)
+# emoji=False: rich would otherwise print a message's ":id:" (or a lesson's ":fire:") as an emoji.
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+out_console = Console(highlight=False, soft_wrap=True, emoji=False)
 
 
 def report(exc: LessonError) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 MAX_SOURCE_BYTES = 2_000_000
@@ -15,6 +16,32 @@ _MAGIC = {
     ".jpeg": (b"\xff\xd8\xff",),
     ".gif": (b"GIF87a", b"GIF89a"),
 }
+
+
+# Characters XML 1.0 forbids, so no XHTML page, EPUB or SCORM manifest could carry them, and no
+# lesson needs: C0 controls other than tab and newlines, and the non-characters U+FFFE, U+FFFF.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MAX_CHARACTER_PROBLEMS = 10
+"""Lines with a forbidden character reported before the rest are left unsaid."""
+
+
+def forbidden_characters(text: str) -> list[tuple[int, int, str]]:
+    """(line, column, message) for the first forbidden character of each line that has one.
+
+    Lines are counted as the parsers count them: a BOM dropped, CRLF and lone CR as newlines.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    found: list[tuple[int, int, str]] = []
+    if FORBIDDEN_CHARACTERS.search(text) is None:
+        return found
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = FORBIDDEN_CHARACTERS.search(line)
+        if match is not None:
+            code = f"U+{ord(match.group()):04X}"
+            found.append((number, match.start() + 1, f"control character {code}; delete it"))
+            if len(found) == MAX_CHARACTER_PROBLEMS:
+                break
+    return found
 
 
 def resolve_image(source_dir: Path, src: str) -> Path:
