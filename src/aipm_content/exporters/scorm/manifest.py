@@ -21,8 +21,14 @@ from .limits import Version
 LAUNCH = "index.html"
 MANIFEST = "imsmanifest.xml"
 
-NS_CP = {"1.2": "http://www.imsproject.org/xsd/imscp_rootv1p1p2", "2004": "http://www.imsglobal.org/xsd/imscp_v1p1"}
-NS_ADLCP = {"1.2": "http://www.adlnet.org/xsd/adlcp_rootv1p2", "2004": "http://www.adlnet.org/xsd/adlcp_v1p3"}
+NS_CP = {
+    "1.2": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
+    "2004": "http://www.imsglobal.org/xsd/imscp_v1p1",
+}
+NS_ADLCP = {
+    "1.2": "http://www.adlnet.org/xsd/adlcp_rootv1p2",
+    "2004": "http://www.adlnet.org/xsd/adlcp_v1p3",
+}
 NS_IMSSS = "http://www.imsglobal.org/xsd/imsss"
 SCORM_TYPE_ATTR = {"1.2": "scormtype", "2004": "scormType"}
 
@@ -50,13 +56,17 @@ def manifest_xml(
         "resource": f"sco-{lesson.id}",
         "objective": f"{lesson.id}-mastery",
     }
-    text = _environment().get_template(f"manifest-{version}.xml.j2").render(
-        ids=ids,
-        title=lesson.title,
-        launch=LAUNCH,
-        files=sorted(files),
-        mastery_score=mastery_score,
-        scaled_passing=_scaled(mastery_score),
+    text = (
+        _environment()
+        .get_template(f"manifest-{version}.xml.j2")
+        .render(
+            ids=ids,
+            title=lesson.title,
+            launch=LAUNCH,
+            files=sorted(files),
+            mastery_score=mastery_score,
+            scaled_passing=_scaled(mastery_score),
+        )
     )
     return text.encode("utf-8")
 
@@ -68,7 +78,9 @@ def _scaled(mastery_score: int | None) -> str | None:
     return f"{mastery_score / 100:.2f}".rstrip("0").rstrip(".") or "0"
 
 
-def manifest_problems(xml: bytes, version: Version, files: Iterable[str] | None = None) -> list[str]:
+def manifest_problems(
+    xml: bytes, version: Version, files: Iterable[str] | None = None
+) -> list[str]:
     """What the IMS/ADL XSDs cannot see: attribute spelling, dangling references, bad numbers.
 
     Returns an empty list for a good manifest. ``files``, when given, are the package's entries:
@@ -81,7 +93,9 @@ def manifest_problems(xml: bytes, version: Version, files: Iterable[str] | None 
         return [f"not well-formed XML: {exc}"]
     cp, adlcp = NS_CP[version], NS_ADLCP[version]
     if root.tag != f"{{{cp}}}manifest":
-        problems.append(f"root element is {root.tag}, expected the {version} manifest namespace {cp}")
+        problems.append(
+            f"root element is {root.tag}, expected the {version} manifest namespace {cp}"
+        )
 
     good_attr = SCORM_TYPE_ATTR[version]
     bad_attr = SCORM_TYPE_ATTR["2004" if version == "1.2" else "1.2"]
@@ -89,10 +103,14 @@ def manifest_problems(xml: bytes, version: Version, files: Iterable[str] | None 
     for ident, res in resources.items():
         wrong = [a for a in res.attrib if a.rpartition("}")[2] == bad_attr]
         if wrong:
-            problems.append(f"resource {ident}: SCORM {version} spells adlcp:{good_attr}, not {bad_attr}")
+            problems.append(
+                f"resource {ident}: SCORM {version} spells adlcp:{good_attr}, not {bad_attr}"
+            )
         kind = res.get(f"{{{adlcp}}}{good_attr}")
         if kind not in ("sco", "asset"):
-            problems.append(f"resource {ident}: adlcp:{good_attr} must be sco or asset, found {kind!r}")
+            problems.append(
+                f"resource {ident}: adlcp:{good_attr} must be sco or asset, found {kind!r}"
+            )
 
     organizations = root.find(f"{{{cp}}}organizations")
     org_ids = {o.get("identifier") for o in root.iter(f"{{{cp}}}organization")}
@@ -102,7 +120,9 @@ def manifest_problems(xml: bytes, version: Version, files: Iterable[str] | None 
     for item in root.iter(f"{{{cp}}}item"):
         ref = item.get("identifierref")
         if ref is not None and ref not in resources:
-            problems.append(f"item {item.get('identifier')}: identifierref {ref!r} names no resource")
+            problems.append(
+                f"item {item.get('identifier')}: identifierref {ref!r} names no resource"
+            )
     for dep in root.iter(f"{{{cp}}}dependency"):
         if dep.get("identifierref") not in resources:
             problems.append(f"dependency {dep.get('identifierref')!r} names no resource")
@@ -110,11 +130,15 @@ def manifest_problems(xml: bytes, version: Version, files: Iterable[str] | None 
     if version == "1.2":
         for mastery in root.iter(f"{{{adlcp}}}masteryscore"):
             if not _number_in(mastery.text, 0, 100):
-                problems.append(f"adlcp:masteryscore {mastery.text!r} is not a number from 0 to 100")
+                problems.append(
+                    f"adlcp:masteryscore {mastery.text!r} is not a number from 0 to 100"
+                )
     else:
         for measure in root.iter(f"{{{NS_IMSSS}}}minNormalizedMeasure"):
             if not _number_in(measure.text, -1, 1):
-                problems.append(f"imsss:minNormalizedMeasure {measure.text!r} is not a number from -1 to 1")
+                problems.append(
+                    f"imsss:minNormalizedMeasure {measure.text!r} is not a number from -1 to 1"
+                )
 
     if files is not None:
         present = set(files)

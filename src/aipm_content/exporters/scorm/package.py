@@ -79,9 +79,11 @@ def player_config(lesson: Lesson, version: Version, mastery_score: int | None) -
         "version": version,
         "mastery_score": mastery_score,
         "limits": player_limits(version),
-        "sections": [{"id": s.id, "minutes": m} for s, m in zip(lesson.sections, minutes, strict=True)],
+        "sections": [
+            {"id": s.id, "minutes": m} for s, m in zip(lesson.sections, minutes, strict=True)
+        ],
         "activities": activities,
-        "total_minutes": round(sum(minutes) + lesson.exercise_minutes, 3),
+        "total_minutes": lesson.reading_minutes + lesson.exercise_minutes,
     }
 
 
@@ -93,7 +95,10 @@ def check_limits(lesson: Lesson, version: Version) -> None:
         if block.type == "decision" and letters is not None and len(block.choices) > letters:
             problems.append(
                 Diagnostic(
-                    lesson.id, 1, 1, "scorm-limit",
+                    lesson.id,
+                    1,
+                    1,
+                    "scorm-limit",
                     f"decision {block.id!r} in section {section.id!r} has {len(block.choices)} "
                     f"choices; SCORM {version} records at most {letters} (a-z)",
                 )
@@ -105,10 +110,27 @@ def check_limits(lesson: Lesson, version: Version) -> None:
 def images(lesson: Lesson) -> dict[str, bytes]:
     """Every image the lesson shows, by its path relative to the lesson (kept in the zip)."""
     found: dict[str, bytes] = {}
-    srcs = sorted({node.src for rt in rich_texts(lesson) for node in _walk(rt.inlines) if isinstance(node, Image)})
+    srcs = sorted(
+        {
+            node.src
+            for rt in rich_texts(lesson)
+            for node in _walk(rt.inlines)
+            if isinstance(node, Image)
+        }
+    )
     for src in srcs:
         if lesson.source_dir is None:
-            raise LessonError([Diagnostic(lesson.id, 1, 1, "bad-image", f"image {src!r}: the lesson has no folder to read it from")])
+            raise LessonError(
+                [
+                    Diagnostic(
+                        lesson.id,
+                        1,
+                        1,
+                        "bad-image",
+                        f"image {src!r}: the lesson has no folder to read it from",
+                    )
+                ]
+            )
         try:
             found[src] = resolve_image(lesson.source_dir, src).read_bytes()
         except ValueError as exc:
@@ -129,7 +151,14 @@ def package_files(lesson: Lesson, version: Version, mastery_score: int | None) -
     check_limits(lesson, version)
     config = player_config(lesson, version, mastery_score)
     practised = {b.case for _, b in lesson.blocks() if isinstance(b, Practice) and b.case}
-    page = render("player", "player.html.j2", lesson=lesson, config=config, practised_cases=practised, max_text=MAX_TEXT)
+    page = render(
+        "player",
+        "player.html.j2",
+        lesson=lesson,
+        config=config,
+        practised_cases=practised,
+        max_text=MAX_TEXT,
+    )
     files: dict[str, bytes] = {
         LAUNCH: page.encode("utf-8"),
         "player.css": (THEME / "player.css").read_bytes(),
@@ -153,7 +182,9 @@ def zip_date(lesson: Lesson) -> tuple[int, int, int, int, int, int]:
     return (1980, 1, 1, 0, 0, 0)
 
 
-def write_package(out: Path, files: dict[str, bytes], date: tuple[int, int, int, int, int, int]) -> Path:
+def write_package(
+    out: Path, files: dict[str, bytes], date: tuple[int, int, int, int, int, int]
+) -> Path:
     """Write the zip atomically, entries sorted with the manifest first."""
     names = sorted(files, key=lambda n: (n != MANIFEST, n))
     with atomic_path(out) as temp, zipfile.ZipFile(temp, "w") as archive:

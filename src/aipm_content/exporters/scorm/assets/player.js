@@ -191,30 +191,30 @@
     return JSON.stringify({ v: 1, s: seen, a: a, n: n, l: loc });
   }
 
-  // Fit suspend_data into the version's limit: shorten the longest free-text answers (their
-  // points are kept beside them), and never send more than the limit.
+  // Fit suspend_data into the version's limit: cut every free-text answer to one common length,
+  // the longest that fits (points are kept beside the text), and never send more than the limit.
   function encodeState(limit) {
     var text = pack(state.answers);
     if (text.length <= limit) return text;
-    var answers = {};
-    Object.keys(state.answers).forEach(function (k) {
-      var v = state.answers[k];
-      answers[k] = { r: v.r, p: v.p, cut: v.cut };
-    });
-    for (var guard = 0; guard < 1000 && text.length > limit; guard++) {
-      var longest = null;
-      Object.keys(answers).forEach(function (k) {
-        if (byId[k].type === "choice") return;
-        if (!longest || JSON.stringify(answers[k].r).length > JSON.stringify(answers[longest].r).length) longest = k;
+    function capped(cap) {
+      var answers = {};
+      Object.keys(state.answers).forEach(function (k) {
+        var v = state.answers[k];
+        var short = byId[k].type === "choice" ? v.r : cut(v.r, cap);
+        answers[k] = { r: short, p: v.p, cut: v.cut || short.length < v.r.length };
       });
-      if (!longest || answers[longest].r.length === 0) break;
-      var over = text.length - limit;
-      var r = answers[longest].r;
-      answers[longest] = { r: cut(r, Math.max(0, r.length - over - 8)), p: answers[longest].p, cut: true };
-      text = pack(answers);
+      return pack(answers);
     }
-    if (text.length > limit) text = JSON.stringify({ v: 1 }); // last resort: never exceed
-    return text;
+    var lo = 0;
+    var hi = 0;
+    Object.keys(state.answers).forEach(function (k) { hi = Math.max(hi, state.answers[k].r.length); });
+    if (capped(0).length > limit) return JSON.stringify({ v: 1 }); // last resort: never exceed
+    while (lo < hi) {
+      var mid = Math.ceil((lo + hi) / 2);
+      if (capped(mid).length <= limit) lo = mid;
+      else hi = mid - 1;
+    }
+    return capped(lo);
   }
 
   function decodeState(text) {
@@ -434,7 +434,7 @@
     var total = config.total_minutes;
     progress.max = total || 1;
     progress.value = Math.max(0, total - left);
-    var whole = Math.ceil(left - 1e-9);
+    var whole = Math.ceil(left - 0.01); // section shares are rounded to 0.001 min
     timeLeft.textContent = whole > 0 ? whole + " min left" : "All read";
     sections.forEach(function (s) {
       var link = document.querySelector('[data-toc="' + s.id + '"]');
@@ -676,6 +676,7 @@
       if (document.visibilityState === "hidden") save(true, false);
     });
     window.addEventListener("pagehide", function () { save(true, false); });
+    document.documentElement.setAttribute("data-player", lms.live ? "lms" : "local");
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -1,0 +1,464 @@
+"""The SCORM player in a real browser: a learner plays the lesson inside a test LMS.
+
+Chromium (Debian's, driven by Playwright) loads tests/lms/lms.html, which installs scorm-again as
+the SCORM 1.2 or 2004 API and opens the unzipped package in an iframe, all from one local origin.
+The learner reads every section, answers, finishes; the tests check what the LMS received, that
+every value sent respects the version's limits (scorm-again would accept more), that a relaunch
+restores the answers, that no request leaves the package, and that the page is accessible.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Frame, FrameLocator, Page, expect, sync_playwright
+
+from aipm_content import Lesson, export
+from aipm_content.exporters.scorm import limits
+from conftest import ROOT
+from lms.server import LmsServer
+
+AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+VERSIONS = ["1.2", "2004"]
+MASTERY = 80
+PRACTICE_TEXT = (
+    "I take the Zoho AI role: the CRM domain and colleagues let me learn AI product work fast, "
+    "then I can move to a greenfield team with a track record."
+)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def lms() -> Iterator[LmsServer]:
+    server = LmsServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def packages(seed_lesson: Lesson, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each version's zip, unzipped into its own folder."""
+    root = tmp_path_factory.mktemp("scorm-player")
+    folders = {}
+    for version in VERSIONS:
+        zipped = export(
+            seed_lesson, "scorm", root / f"{version}.zip", scorm=version, mastery_score=MASTERY
+        )
+        folder = root / f"pkg-{version}"
+        with zipfile.ZipFile(zipped) as archive:
+            archive.extractall(folder)
+        folders[version] = folder
+    return folders
+
+
+# ---------- what a strict LMS accepts ----------
+
+
+def violations(version: str, calls: list[list[str]]) -> list[str]:
+    """Every SetValue (and call order) a strict reading of the SCORM version refuses."""
+    bad: list[str] = []
+    types: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    finished = False
+    for element, value in calls:
+        if element.startswith("#"):
+            finished = finished or element in ("#LMSFinish", "#Terminate")
+            continue
+        if finished:
+            bad.append(f"{element} set after the session ended")
+        match = re.match(r"^cmi\.interactions\.(\d+)\.(.+)$", element)
+        field = match.group(2) if match else element
+        n = match.group(1) if match else ""
+        if match and field == "id":
+            if n in ids and ids[n] != value:
+                bad.append(f"interaction {n} changed its id")
+            ids[n] = value
+        if match and field == "type":
+            types[n] = value
+        if version == "1.2":
+            checks: dict[str, bool] = {
+                "id": bool(limits.INTERACTION_ID_12.match(value)),
+                "type": value in ("choice", "fill-in"),
+                "student_response": units(value) <= 255
+                and (types.get(n) != "choice" or bool(limits.CHOICE_RESPONSE_12.match(value))),
+                "result": value in limits.RESULT_12,
+                "time": bool(re.match(r"^\d{2}:\d{2}:\d{2}$", value)),
+                "correct_responses.0.pattern": bool(limits.CHOICE_RESPONSE_12.match(value)),
+                "cmi.suspend_data": units(value) <= 4096,
+                "cmi.core.session_time": bool(limits.SESSION_TIME_12.match(value)),
+                "cmi.core.lesson_location": units(value) <= 255,
+                "cmi.core.lesson_status": value in limits.STATUS_12,
+                "cmi.core.exit": value in limits.EXIT_12,
+                "cmi.core.score.raw": _number_in(value, 0, 100),
+                "cmi.core.score.min": _number_in(value, 0, 100),
+                "cmi.core.score.max": _number_in(value, 0, 100),
+            }
+        else:
+            checks = {
+                "type": value in ("choice", "long-fill-in"),
+                "description": units(value) <= 250 and "\n" not in value,
+                "learner_response": n in types
+                and units(value) <= 4000
+                and "\n" not in value
+                and not value.startswith("{"),
+                "result": value in limits.RESULT_2004,
+                "timestamp": bool(limits.TIMESTAMP_2004.match(value)),
+                "cmi.suspend_data": units(value) <= 64000,
+                "cmi.session_time": bool(limits.DURATION_2004.match(value)),
+                "cmi.location": units(value) <= 1000,
+                "cmi.completion_status": value in limits.COMPLETION_2004,
+                "cmi.success_status": value in limits.SUCCESS_2004,
+                "cmi.exit": value in limits.EXIT_2004,
+                "cmi.score.scaled": _number_in(value, -1, 1),
+                "cmi.progress_measure": _number_in(value, 0, 1),
+            }
+        if field in checks and not checks[field]:
+            bad.append(f"{element} = {value[:80]!r}")
+    return bad
+
+
+def units(text: str) -> int:
+    """Length in UTF-16 code units, as JavaScript and most LMSs count (an emoji is 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _number_in(text: str, low: float, high: float) -> bool:
+    try:
+        return low <= float(text) <= high
+    except ValueError:
+        return False
+
+
+def test_the_limit_checks_can_fail() -> None:
+    """The checker itself refuses what scorm-again lets through."""
+    assert violations("1.2", [["cmi.interactions.0.id", "has space"]])
+    assert violations("1.2", [["cmi.interactions.0.result", "incorrect"]])
+    assert violations("1.2", [["cmi.suspend_data", "x" * 4097]])
+    assert violations("1.2", [["cmi.interactions.0.student_response", "x" * 256]])
+    assert violations(
+        "1.2",
+        [["cmi.interactions.0.type", "choice"], ["cmi.interactions.0.student_response", "approve"]],
+    )
+    assert violations("2004", [["cmi.interactions.0.learner_response", "before type"]])
+    assert violations("2004", [["cmi.session_time", "PT1.123S"]])
+    assert violations("2004", [["cmi.interactions.0.timestamp", "2026-01-01T10:00:00"]])
+    assert violations("2004", [["#Terminate", ""], ["cmi.exit", "normal"]])
+    assert not violations("2004", [["cmi.session_time", "PT0H1M5.25S"]])
+
+
+# ---------- driving the LMS page ----------
+
+
+def launch(
+    browser: Browser,
+    lms: LmsServer,
+    packages: dict[str, Path],
+    version: str,
+    cmi: dict[str, Any] | None = None,
+) -> tuple[Page, Frame, list[str]]:
+    """A new page with the test LMS and the package loaded and initialised.
+
+    The list returned collects every URL the page requests, and every script error as
+    ``error: ...`` (so ``check_requests`` fails on either).
+    """
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.on("pageerror", lambda e: requested.append(f"error: {e}"))
+    page.on(
+        "console", lambda m: requested.append(f"error: {m.text}") if m.type == "error" else None
+    )
+    page.goto(f"{lms.origin}/lms.html")
+    url = lms.serve_package(version.replace(".", ""), packages[version])
+    page.evaluate("([v, u, c]) => window.startLms(v, u, c)", [version, url + "index.html", cmi])
+    init = "#LMSInitialize" if version == "1.2" else "#Initialize"
+    page.wait_for_function(f"window.lmsCalls.some(c => c[0] === '{init}')")
+    expect(page.frame_locator("#sco").locator("html[data-player=lms]")).to_have_count(1)
+    handle = page.query_selector("#sco")
+    assert handle is not None
+    content = handle.content_frame()
+    assert content is not None
+    return page, content, requested
+
+
+def calls(page: Page) -> list[list[str]]:
+    result: list[list[str]] = page.evaluate("window.lmsCalls")
+    return result
+
+
+def cmi(page: Page) -> dict[str, Any]:
+    tree: dict[str, Any] = page.evaluate(
+        "JSON.parse(JSON.stringify(window.lmsApi.renderCMIToJSONObject()))"
+    )
+    inner: dict[str, Any] = tree.get("cmi", tree)
+    return inner
+
+
+def last_set(page: Page, element: str) -> str | None:
+    values = [v for e, v in calls(page) if e == element]
+    return values[-1] if values else None
+
+
+def read_every_section(frame: FrameLocator, lesson: Lesson) -> None:
+    for section in lesson.sections:
+        frame.locator(f'[data-section-end="{section.id}"]').scroll_into_view_if_needed()
+        expect(frame.locator(f'[data-toc="{section.id}"]')).to_have_class(re.compile(r"\bseen\b"))
+
+
+def ids(lesson: Lesson) -> dict[str, Any]:
+    by_kind = {a.kind: a for a in lesson.activities}
+    decision = lesson.find(by_kind["decision"].id)
+    assert decision is not None and decision.type == "decision"
+    return {
+        "practice": by_kind["practice"].id,
+        "exercise": by_kind["exercise"].id,
+        "decision": decision.id,
+        "choices": [c.id for c in decision.choices],
+        "scores": [c.score for c in decision.choices],
+    }
+
+
+def check_requests(requested: list[str], lms: LmsServer, version: str) -> None:
+    allowed = re.compile(
+        rf"^{re.escape(lms.origin)}/(lms\.html|scorm-again/scorm(12|2004)\.js|commit/{re.escape(version)}"
+        rf"|pkg/{version.replace('.', '')}/(index\.html|player\.css|player\.js))$"
+    )
+    assert [u for u in requested if not allowed.match(u)] == []
+
+
+# ---------- the learner's sessions ----------
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_learner_plays_finishes_and_resumes(
+    version: str, browser: Browser, lms: LmsServer, packages: dict[str, Path], seed_lesson: Lesson
+) -> None:
+    lesson = seed_lesson
+    names = ids(lesson)
+    total = lesson.reading_minutes + lesson.exercise_minutes
+    page, content, requested = launch(browser, lms, packages, version)
+    frame = page.frame_locator("#sco")
+    commits_before = len(lms.commits)
+    expect(frame.locator("#time-left")).to_have_text(f"{total} min left")
+    assert content.evaluate("document.querySelector('#connection').textContent") == ""
+
+    read_every_section(frame, lesson)
+    expect(frame.locator("#time-left")).to_have_text(f"{lesson.exercise_minutes} min left")
+
+    # The exercise: timer and word counter.
+    ex = names["exercise"]
+    toggle = frame.locator(f"#{ex} .timer-toggle")
+    toggle.click()
+    expect(toggle).to_have_text("Pause timer")
+    toggle.click()
+    expect(toggle).to_have_text(re.compile("Resume timer|Start timer"))
+    frame.locator(f"#{ex}-answer").fill(
+        "Spotify Discover Weekly optimises for listening time.\nIt fails on moods."
+    )
+    expect(frame.locator(f"#{ex}-count")).to_have_text("11 words (target 300)")
+    frame.locator(f"#{ex} button[type=submit]").click()
+    expect(frame.locator("#time-left")).to_have_text("All read")
+
+    # The practice: Submit stays disabled until the minimum length.
+    pr = names["practice"]
+    submit = frame.locator(f"#{pr} button[type=submit]")
+    expect(submit).to_be_disabled()
+    frame.locator(f"#{pr}-answer").fill("Zoho, because it pays more.")
+    expect(frame.locator(f"#{pr}-count")).to_have_text("27 chars (min 80)")
+    expect(submit).to_be_disabled()
+    frame.locator(f"#{pr}-answer").fill(PRACTICE_TEXT)
+    expect(frame.locator(f"#{pr}-count")).to_have_text(f"{len(PRACTICE_TEXT)} chars (min 80)")
+    expect(submit).to_be_enabled()
+    submit.click()
+    expect(frame.locator(f"#{pr} .feedback")).to_have_text("Submitted: 10 of 10 points.")
+
+    # The decision, by keyboard only: arrow to the best choice, Tab to the button, Enter.
+    de, choices = names["decision"], names["choices"]
+    best = names["scores"].index(max(names["scores"]))
+    frame.locator(f"#{de}-{choices[0]}").focus()
+    for _ in range(best):
+        page.keyboard.press("ArrowDown")
+    expect(frame.locator(f"#{de}-{choices[best]}")).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(frame.locator(f'#{de} .choice-feedback[data-choice="{choices[best]}"]')).to_be_visible()
+    expect(frame.locator("#checklist")).to_contain_text("Everything is done")
+
+    frame.locator("#finish").click()
+    end = "#LMSFinish" if version == "1.2" else "#Terminate"
+    page.wait_for_function(f"window.lmsCalls.some(c => c[0] === '{end}')")
+    expect(frame.locator("#finish-status")).to_contain_text(
+        "Lesson complete. Score: 100% (passed)."
+    )
+
+    log = calls(page)
+    assert violations(version, log) == []
+    tree = cmi(page)
+    interactions = [e for e, _ in log if e.endswith(".id") and e.startswith("cmi.interactions.")]
+    if version == "1.2":
+        core = tree["core"]
+        assert core["lesson_status"] == "passed"
+        assert core["score"]["raw"] == "100"
+        assert core["exit"] == ""
+        assert limits.SESSION_TIME_12.match(core["session_time"])
+        assert last_set(page, "cmi.interactions.2.student_response") == "abcd"[best]
+        assert last_set(page, "cmi.interactions.2.result") == "correct"
+        assert last_set(page, "cmi.interactions.0.student_response") == (
+            "Spotify Discover Weekly optimises for listening time. It fails on moods."
+        )
+        suspend = tree["suspend_data"]
+    else:
+        assert tree["completion_status"] == "completed"
+        assert tree["success_status"] == "passed"
+        assert tree["score"]["scaled"] == "1"
+        assert tree["exit"] == "normal"
+        assert limits.DURATION_2004.match(last_set(page, "cmi.session_time") or "")
+        assert last_set(page, "cmi.interactions.0.id") == lesson.activity_iri(ex)
+        assert last_set(page, "cmi.interactions.2.learner_response") == choices[best]
+        assert last_set(page, "cmi.interactions.1.learner_response") == PRACTICE_TEXT
+        suspend = tree["suspend_data"]
+    # One interaction per answered activity: exercise, practice, decision (the judgment is
+    # answered by its practice).
+    assert sorted(interactions) == [f"cmi.interactions.{n}.id" for n in range(3)]
+    assert json.loads(suspend)["s"] == "1" * len(lesson.sections)
+    commits = [body for v, body in lms.commits[commits_before:] if v == version]
+    assert len(commits) >= 4  # three answers and the finish
+    final = commits[-1]["cmi"]
+    if version == "1.2":
+        assert final["core"]["lesson_status"] == "passed"
+    else:
+        assert (final["completion_status"], final["success_status"]) == ("completed", "passed")
+    assert final["suspend_data"] == suspend
+    check_requests(requested, lms, version)
+    page.close()
+
+    # Relaunch with what the LMS stored: the answers come back.
+    resume = {"suspend_data": suspend}
+    resume.update({"core": {"entry": "resume"}} if version == "1.2" else {"entry": "resume"})
+    page, content, requested = launch(browser, lms, packages, version, resume)
+    frame = page.frame_locator("#sco")
+    expect(frame.locator(f"#{pr}-answer")).to_have_value(PRACTICE_TEXT)
+    expect(frame.locator(f"#{ex}-answer")).to_have_value(
+        "Spotify Discover Weekly optimises for listening time.\nIt fails on moods."
+    )
+    expect(frame.locator(f"#{de}-{choices[best]}")).to_be_checked()
+    expect(frame.locator("#time-left")).to_have_text("All read")
+    expect(frame.locator("#checklist")).to_contain_text("Everything is done")
+    # Leaving the page commits (Chrome drops synchronous requests at unload, hence pagehide).
+    before = len(lms.commits)
+    content.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide'))")
+    assert len(lms.commits) == before + 1
+    log = calls(page)
+    assert violations(version, log) == []
+    exit_element = "cmi.core.exit" if version == "1.2" else "cmi.exit"
+    assert last_set(page, exit_element) == "suspend"  # not finished in this session
+    check_requests(requested, lms, version)
+    page.close()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_player_never_sends_values_over_the_limits(
+    version: str, browser: Browser, lms: LmsServer, packages: dict[str, Path], seed_lesson: Lesson
+) -> None:
+    names = ids(seed_lesson)
+    page, content, requested = launch(browser, lms, packages, version)
+    frame = page.frame_locator("#sco")
+    # Past the textarea's maxlength (a script or paste can do that), with line breaks, a leading
+    # brace, quotes and characters outside the BMP.
+    long_text = "{lang=xx} " + ('Ünïcode "quoted" line 😀\n' * 400)
+    for key in ("exercise", "practice"):
+        content.evaluate(
+            "([id, text]) => { const a = document.getElementById(id + '-answer');"
+            " a.value = text; a.dispatchEvent(new Event('input')); }",
+            [names[key], long_text],
+        )
+        frame.locator(f"#{names[key]} button[type=submit]").click()
+    worst = names["scores"].index(min(names["scores"]))
+    frame.locator(f"#{names['decision']}-{names['choices'][worst]}").check()
+    frame.locator(f"#{names['decision']} button[type=submit]").click()
+    read_every_section(frame, seed_lesson)
+    frame.locator("#finish").click()
+    end = "#LMSFinish" if version == "1.2" else "#Terminate"
+    page.wait_for_function(f"window.lmsCalls.some(c => c[0] === '{end}')")
+
+    log = calls(page)
+    assert violations(version, log) == []
+    suspend = last_set(page, "cmi.suspend_data") or ""
+    state = json.loads(suspend)
+    if version == "1.2":
+        assert 4000 < units(suspend) <= 4096
+        assert any(
+            len(answer) == 3 for answer in state["a"].values()
+        )  # a shortened answer is flagged
+        assert last_set(page, "cmi.interactions.2.result") == "wrong"
+        assert last_set(page, "cmi.core.lesson_status") == "failed"  # 10 of 20 points, mastery 80
+        assert units(last_set(page, "cmi.interactions.1.student_response") or "") == 255
+    else:
+        assert last_set(page, "cmi.interactions.2.result") == "incorrect"
+        assert last_set(page, "cmi.success_status") == "failed"
+        response = last_set(page, "cmi.interactions.1.learner_response") or ""
+        assert units(response) == 4000 and response.startswith("(lang=xx}")
+        position = [a.id for a in seed_lesson.activities].index(names["practice"])
+        assert state["a"][str(position)][0] == long_text.strip()  # 2004 keeps the whole answer
+    check_requests(requested, lms, version)
+    page.close()
+
+
+# ---------- without an LMS ----------
+
+
+def test_opened_from_disk_keeps_state_and_is_accessible(
+    browser: Browser, packages: dict[str, Path], seed_lesson: Lesson
+) -> None:
+    folder = packages["1.2"]
+    context = browser.new_context()
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    index = (folder / "index.html").as_uri()
+    page.goto(index)
+    expect(page.locator("#connection")).to_have_text(
+        "Not connected to an LMS: your progress is kept in this browser."
+    )
+    names = ids(seed_lesson)
+    page.locator(f"#{names['practice']}-answer").fill(PRACTICE_TEXT)
+    page.locator(f"#{names['practice']} button[type=submit]").click()
+    page.locator(f"#{names['decision']}-{names['choices'][1]}").check()
+    page.locator(f"#{names['decision']} button[type=submit]").click()
+    page.reload()
+    expect(page.locator(f"#{names['practice']}-answer")).to_have_value(PRACTICE_TEXT)
+    expect(page.locator(f"#{names['decision']}-{names['choices'][1]}")).to_be_checked()
+
+    # axe-core, evaluated through the DevTools protocol (the page's CSP allows no inline script).
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations'], preload: false})")
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    assert results["passes"], "axe ran no checks"
+
+    assert errors == []
+    root = folder.as_uri() + "/"
+    assert [u for u in requested if not u.startswith(root)] == []
+    context.close()
