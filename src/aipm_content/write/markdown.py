@@ -46,6 +46,8 @@ INLINE_META = frozenset("\\`*_[]<>#&{}|!")
 # At the start of a line these open a block: lists, setext underlines, directives, fences ...
 LINE_START = re.compile(r"^(?:[-+=:~#>]|\d{1,9}(?=[.)]))")
 BREAK = "\\\n"
+# A scene line the parser reads as dialogue that lost its speaker: "(Role): text", ": text".
+NAMELESS = re.compile(r"^(\([^()\n]*\))?[ \t]*:[ \t]")
 
 
 def escape_text(text: str) -> str:
@@ -141,7 +143,7 @@ class Writer:
         parts = [front_matter(lesson)]
         if lesson.epigraph is not None:
             parts.append(
-                f":::{{epigraph}}\n:attribution: {lesson.epigraph.attribution}\n"
+                f":::{{epigraph}}\n:attribution: {escape_text(lesson.epigraph.attribution)}\n"
                 f"{rich(lesson.epigraph.text)}\n:::"
             )
         for section in lesson.sections:
@@ -192,6 +194,10 @@ def paragraphs(texts: list[RichText]) -> Iterator[str]:
 def narration(text: RichText) -> str:
     """Narration, with the colon escaped if the line would otherwise read as dialogue."""
     out = rich(text)
+    nameless = NAMELESS.match(out)
+    if nameless is not None:
+        colon = nameless.end() - 2
+        return out[:colon] + "\\" + out[colon:]
     match = SPEAKER.match(out)
     if match is None:
         return out
@@ -243,7 +249,8 @@ def directive_lines(block: Block) -> Iterator[str]:
         yield rich(block.text)
     elif isinstance(block, Thread):
         yield ":::{thread}"
-        yield from options(id=block.id, channel=block.channel, topic=block.topic)
+        topic = escape_text(block.topic) if block.topic is not None else None
+        yield from options(id=block.id, channel=block.channel, topic=topic)
         for msg in block.messages:
             yield ""
             yield message(msg)
@@ -284,7 +291,7 @@ def directive_lines(block: Block) -> Iterator[str]:
 
 
 def exercise_lines(block: Exercise) -> Iterator[str]:
-    yield f":::{{exercise}} {block.title}"
+    yield f":::{{exercise}} {escape_text(block.title)}"
     yield from options(id=block.id, duration=block.duration_minutes, word_target=block.word_target)
     if block.instructions:
         yield ""
@@ -301,7 +308,7 @@ def exercise_lines(block: Exercise) -> Iterator[str]:
 
 def decision_lines(block: Decision) -> Iterator[str]:
     fence = "::::" if block.choices else ":::"
-    yield f"{fence}{{decision}} {block.title}"
+    yield f"{fence}{{decision}} {escape_text(block.title)}"
     yield from options(id=block.id)
     yield ""
     yield from paragraphs(block.scenario)
