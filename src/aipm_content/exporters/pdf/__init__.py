@@ -37,7 +37,7 @@ class PdfOptions(ExportOptions):
     """Paper size: a4 (default) or letter."""
     accent_color: str = "#1d5c7a"
     """Brand colour of headings, labels and the title page, as #rrggbb."""
-    highlight_color: str = "#c8612b"
+    highlight_color: str = "#a4501f"
     """Second brand colour, for callouts such as the tension and the call, as #rrggbb."""
     brand_name: str | None = Field(default=None, max_length=80)
     """Organisation named on the title page and in the footer."""
