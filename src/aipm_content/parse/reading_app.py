@@ -248,6 +248,7 @@ class ReadingAppReader:
         if not intro["blocks"]:
             sections.pop(0)
             self.b.positions = {_shift(k): v for k, v in self.b.positions.items()}
+            self.b.incomplete = {_shift(k) for k in self.b.incomplete}
         for index, section in enumerate(sections):
             if "_line" in section:
                 self.b.at(("sections", index), section["_line"])
@@ -351,11 +352,18 @@ class ReadingAppReader:
         self.b.at(loc, pending.marker.line)
         paras = [p for p in pending.paras if p.lines]
         if pending.kind == "unknown":
+            self.b.forget(loc)
             return None
         builder = getattr(self, f"build_{pending.kind}")
+        before = len(self.b.diagnostics)
         block: dict[str, Any] | None = builder(pending, paras, loc)
-        if block is not None:
-            block["_line"] = pending.marker.line
+        if block is None:
+            self.b.forget(loc)  # the next block takes this place in the model
+            return None
+        block["_line"] = pending.marker.line
+        if len(self.b.diagnostics) > before:
+            # Already reported: pydantic's "missing" and "too short" under it are consequences.
+            self.b.incomplete.add(loc)
         return block
 
     def empty(self, pending: Pending, what: str) -> None:
