@@ -51,7 +51,7 @@ def print_environment() -> Environment:
 
 def _activity_name(block: Block, lesson: Lesson) -> str:
     if block.type == "practice" and block.case is not None:
-        return "your call on the judgment case"  # the case is named once, by the judgment
+        return "Your call on the judgment case"  # the case is named once, by the judgment
     if block.type in ("exercise", "judgment", "practice", "decision"):
         name = activity_title(lesson, block)
         return name.split(": ", 1)[1] if block.type in ("judgment", "practice") else name
