@@ -32,7 +32,10 @@ def spine_documents(book: zipfile.ZipFile) -> list[str]:
 
 
 def preview_pages(epub_path: Path, out_dir: Path) -> list[Path]:
-    """Write ``NN-name.png`` for every spine document of ``epub_path`` into ``out_dir``."""
+    """Write ``<book>-NN-<page>.png`` for every spine document of ``epub_path`` into ``out_dir``.
+
+    The book's name leads, so previews of a whole catalog can share one folder.
+    """
     from playwright.sync_api import Error, sync_playwright
 
     written: list[Path] = []
@@ -55,7 +58,7 @@ def preview_pages(epub_path: Path, out_dir: Path) -> list[Path]:
                     page.goto((root / name).as_uri())
                     # Open every decision choice so the feedback shows in the preview too.
                     page.eval_on_selector_all("details", "els => els.forEach(e => e.open = true)")
-                    target = out_dir / f"{number:02d}-{PurePosixPath(name).stem}.png"
+                    target = out_dir / f"{epub_path.stem}-{number:02d}-{PurePosixPath(name).stem}.png"
                     written.append(write_atomic(target, page.screenshot(full_page=True)))
                 browser.close()
         except Error as exc:
