@@ -13,6 +13,13 @@ paragraph. Text is escaped wherever the parser would read it as syntax:
 * code spans are fenced with more backticks than they contain;
 * links are written ``[text](href)``, or ``[text](<href>)`` when the href holds parentheses;
 * reactions are written ``{fire=3 heart=2}`` after a thread message.
+
+What the authoring format cannot say, and so does not round-trip: ids of sections, paragraphs,
+lists and quotes other than the derived ones; an empty introduction; an exercise with closing
+paragraphs but no steps (they read back as instructions); two emphasis/strong nodes directly
+side by side; a next-step description starting with a separator (`` —–-:``); link hrefs that
+markdown-it would normalise (percent-encoding); speaker names that start with a non-letter or
+hold a backslash; rubric keywords holding ";".
 """
 
 from __future__ import annotations
@@ -173,7 +180,9 @@ class Writer:
         self.last_list = (ordered, marker)
         out = []
         for n, item in enumerate(items):
-            bullet = f"{start + n}{marker} " if ordered else f"{marker} "
+            # CommonMark numbers have at most 9 digits; only the first one sets the start.
+            number = min(start + n, 999_999_999)
+            bullet = f"{number}{marker} " if ordered else f"{marker} "
             out.append(indent(rich(item), " " * len(bullet), bullet))
         return "\n".join(out)
 
