@@ -10,6 +10,7 @@ Nothing rewrites the expected outcomes: a change in behaviour shows up as a fail
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +165,36 @@ def test_deep_nesting_is_a_located_error(body: str, expected: list[str]) -> None
     with pytest.raises(LessonError) as caught:
         parse(HEAD + body, path=PATH)
     assert [str(d) for d in caught.value.diagnostics] == expected
+
+
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "authoring.md"
+
+
+def test_every_example_of_the_authoring_guide_parses() -> None:
+    """docs/authoring.md shows the format by example; each example must be valid as written."""
+    examples = re.findall(r"```markdown\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.DOTALL)
+    front, body = examples[0], examples[1:]
+    lesson = parse(front + "\nBody.\n", path="guide.md")
+    assert (lesson.id, lesson.language, lesson.revision) == (
+        "ai-pm-career-path",
+        "en-IN",
+        "2026-11-01",
+    )
+    # The rest together make one lesson; the epigraph must open it.
+    body.sort(key=lambda example: "{epigraph}" not in example)
+    lesson = parse("---\ntitle: Guide\n---\n\n" + "\n".join(body), path="guide.md")
+    assert lesson.epigraph is not None
+    kinds = {block.type for _, block in lesson.blocks()}
+    assert kinds == {
+        "paragraph",
+        "list",
+        "quote",
+        "scene",
+        "tension",
+        "thread",
+        "exercise",
+        "judgment",
+        "practice",
+        "decision",
+        "next_steps",
+    }
