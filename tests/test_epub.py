@@ -38,6 +38,8 @@ from aipm_content.parse.diagnostics import LessonError
 from conftest import FIXTURES, SEED_MD
 
 EVERY_MD = FIXTURES / "epub" / "every-block.md"
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NS = {
     "h": "http://www.w3.org/1999/xhtml",
     "epub": "http://www.idpf.org/2007/ops",
@@ -407,3 +409,38 @@ def test_cli_preview_writes_a_png_per_page(tmp_path: Path) -> None:
         data = png.read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 2000
     assert out.read_bytes() == epub_bytes(lesson)
+
+
+@pytest.mark.slow
+def test_axe_finds_no_wcag_violation_on_any_page(books: dict[str, Book], tmp_path: Path) -> None:
+    """axe-core's WCAG 2.1 A/AA rules on every page of both books, as Chromium renders them."""
+    from playwright.sync_api import sync_playwright
+
+    pages = []
+    for key, book in books.items():
+        with zipfile.ZipFile(book.path) as archive:
+            archive.extractall(tmp_path / key)
+        pages += sorted((tmp_path / key / "EPUB").glob("*.xhtml"))
+    script = "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+    script += ".violations.map(v => v.id + ': ' + v.nodes[0].html.slice(0, 100))"
+    found: dict[str, list[str]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        page = browser.new_page()
+        for path in pages:
+            page.goto(path.as_uri())
+            page.add_script_tag(path=AXE)  # injected by the test only; the book has no script
+            found[path.relative_to(tmp_path).as_posix()] = page.evaluate(script, WCAG_TAGS)
+        # Control: the same check on a page with an image without alt text does complain.
+        page.goto("about:blank")
+        page.set_content('<html lang="en"><title>t</title><main><img src="x.png"></main></html>')
+        page.add_script_tag(path=AXE)
+        control = page.evaluate(script, WCAG_TAGS)
+        browser.close()
+    assert [v.split(":")[0] for v in control] == ["image-alt"]
+    assert len(found) == 2 * 3 + len(books["seed"].lesson.sections) + len(
+        books["every"].lesson.sections
+    )
+    assert {name: v for name, v in found.items() if v} == {}
