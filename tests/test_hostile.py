@@ -655,3 +655,26 @@ def test_the_installed_command_exports_or_refuses(
         assert located_errors(done.stderr)
         assert out.read_bytes() == SENTINEL
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
+def test_a_json_lesson_with_control_characters_is_refused(tmp_path: Path) -> None:
+    """The third source form: a lesson JSON whose text hides a control character that no
+    XHTML page or SCORM manifest could carry."""
+    seed = tmp_path / "seed.json"
+    made = run_cli(["json", str(ROOT / "content" / "ai-pm-career-path.md"), "-o", str(seed)])
+    assert made.exit_code == 0, made.output
+    data = json.loads(seed.read_text("utf-8"))
+    data["sections"][0]["blocks"][0]["text"]["inlines"][0]["text"] += "\x1b[31m"
+    source = tmp_path / "bell.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    for fmt in ["check", *EXPORTERS]:
+        out = tmp_path / f"out-{fmt}"
+        out.write_bytes(SENTINEL)
+        args = [fmt, str(source)] if fmt == "check" else [fmt, str(source), "-o", str(out)]
+        result = run_cli(args)
+        assert_no_crash(result)
+        assert result.exit_code == 2, result.output
+        (error,) = located_errors(result.stderr)
+        assert (error.path, error.code) == (str(source), "control-character")
+        assert "sections.0.blocks.0.text.inlines.0.text" in result.stderr
+        assert out.read_bytes() == SENTINEL

@@ -98,6 +98,13 @@ def parse_json(text: str, path: str) -> Lesson:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(path, exc.lineno, exc.colno, "json", exc.msg) from None
+    if found := _forbidden_in_json(data):
+        raise LessonError(
+            [
+                Diagnostic(path, 1, 1, "control-character", f"{where}: {message}")
+                for where, message in found[:10]
+            ]
+        )
     try:
         return Lesson.model_validate(data)
     except ValidationError as exc:
@@ -112,6 +119,22 @@ def parse_json(text: str, path: str) -> Lesson:
             for e in exc.errors()
         ]
         raise LessonError(problems) from None
+
+
+def _forbidden_in_json(value: Any, where: str = "lesson") -> list[tuple[str, str]]:
+    """(JSON path, message) for each string holding a character no output format can carry."""
+    from .parse.limits import FORBIDDEN_CHARACTERS
+
+    if isinstance(value, str):
+        match = FORBIDDEN_CHARACTERS.search(value)
+        return [(where, f"control character U+{ord(match.group()):04X}")] if match else []
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return []
+    return [found for key, item in items for found in _forbidden_in_json(item, f"{where}.{key}")]
 
 
 def load(path: str | Path, *, format: SourceFormat | None = None) -> Lesson:
