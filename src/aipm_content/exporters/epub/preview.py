@@ -58,7 +58,8 @@ def preview_pages(epub_path: Path, out_dir: Path) -> list[Path]:
                     page.goto((root / name).as_uri())
                     # Open every decision choice so the feedback shows in the preview too.
                     page.eval_on_selector_all("details", "els => els.forEach(e => e.open = true)")
-                    target = out_dir / f"{epub_path.stem}-{number:02d}-{PurePosixPath(name).stem}.png"
+                    stem = PurePosixPath(name).stem
+                    target = out_dir / f"{epub_path.stem}-{number:02d}-{stem}.png"
                     written.append(write_atomic(target, page.screenshot(full_page=True)))
                 browser.close()
         except Error as exc:
