@@ -123,7 +123,7 @@ def test_front_matter_keeps_all_metadata() -> None:
             "language": "hi-IN",
             "authors": ["A: B", "yes"],
             "tags": ["- dash", "2026-11-01"],
-            "summary": "Line one\nline two: ✓ 🔥 नमस्ते",
+            "summary": "Line one, line two: ✓ 🔥 नमस्ते",
             "revision": "2026-11-01",
             "base_iri": "https://example.com/",
             "sections": [

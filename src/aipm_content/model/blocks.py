@@ -12,12 +12,27 @@ from .ids import NodeId
 from .inline import RichText, check_href
 from .interaction import Interaction, Scoring
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# No control characters or line/paragraph separators: a title, name or summary is one line.
+ONE_LINE = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]+$"
+
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=ONE_LINE)
+]
 """A one-line title: plain text, no line breaks."""
+
+Summary = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000, pattern=ONE_LINE)
+]
+"""A one-paragraph summary on one line."""
 
 Name = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=r"^[^:()\n]+$"),
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=1,
+        max_length=60,
+        pattern=r"^[^:()\x00-\x1f\x7f-\x9f\u2028\u2029]+$",
+    ),
 ]
 """A speaker, author or role: one line, no colon or parentheses (they delimit it in the source)."""
 

@@ -20,7 +20,17 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .base import Node
-from .blocks import ACTIVITY_TYPES, Activity, Block, Decision, Exercise, Judgment, Practice, Title
+from .blocks import (
+    ACTIVITY_TYPES,
+    Activity,
+    Block,
+    Decision,
+    Exercise,
+    Judgment,
+    Practice,
+    Summary,
+    Title,
+)
 from .ids import NodeId
 from .inline import RichText
 from .interaction import Interaction
@@ -99,7 +109,7 @@ class Lesson(Node):
     """Authors, from the front matter."""
     tags: list[Title] = Field(default_factory=list)
     """Subject tags, from the front matter."""
-    summary: str | None = Field(default=None, max_length=2000)
+    summary: Summary | None = None
     """One-paragraph summary, from the front matter."""
     revision: Annotated[str, StringConstraints(max_length=40)] | None = None
     """Revision date (YYYY-MM-DD) or label; dates the EPUB and other outputs reproducibly."""
