@@ -41,6 +41,7 @@ REACTIONS = re.compile(r"(?<!\\)\{(?P<list>[a-z0-9_+-]+=\d+(?:[ ,]+[a-z0-9_+-]+=
 # A dialogue line that lost its speaker: "(Role): text" or ": text".
 NAMELESS = re.compile(r"^(\([^()\n]*\))?[ \t]*:[ \t]")
 THE_CALL = "The call:"
+NEXT_STEP_SEPARATOR = re.compile(r"^\s*(?:[—–-]\s+|:\s*)?")
 
 # Directive name -> options it accepts (every directive also takes :id:).
 OPTIONS: dict[str, set[str]] = {
@@ -668,7 +669,8 @@ def build_next_steps(
             b.at(link_loc, item.line)
             rest = kids[close + 1 :]
             if rest and rest[0].type == "text":
-                stripped = rest[0].content.lstrip(" —–-:")
+                # One separator (" — ", " - ", ": ") goes; "-20% churn" keeps its sign.
+                stripped = NEXT_STEP_SEPARATOR.sub("", rest[0].content, count=1)
                 rest = ([rest[0].copy(content=stripped)] if stripped else []) + rest[1:]
             links.append(
                 {
