@@ -358,16 +358,34 @@ def update_cache(
     cache.save(out_dir)
 
 
+SUMMARY_ROWS = 60
+"""Above this many rows the summary groups built outputs by format (a table of 800 rows is
+unreadable, and rich takes ~3 ms to lay out each row)."""
+
+
 def summary_table(result: CatalogResult) -> Table:
-    table = Table(title=None, show_edge=False, pad_edge=False)
+    """One row per failed output, per built output (grouped by format in large builds), and
+    one row per format for the unchanged lessons taken from the cache."""
+    table = Table(show_edge=False, pad_edge=False)
     for column in ("lesson", "format", "status", "time", "output"):
         table.add_column(column, justify="right" if column == "time" else "left")
     style = {"built": "green", "cached": "dim", "failed": "red"}
+    formats = list(dict.fromkeys(o.fmt for o in result.outcomes))
+    built = [o for o in result.outcomes if o.status == "built"]
+    group_built = len(built) + result.count("failed") > SUMMARY_ROWS
     for o in result.outcomes:
-        seconds = f"{o.seconds:.2f} s" if o.status != "cached" else "-"
-        output = str(o.output) if o.output and o.status != "failed" else "-"
-        status = f"[{style[o.status]}]{o.status}[/]"
-        table.add_row(o.source.name, o.fmt, status, seconds, output)
+        if o.status == "failed" or (o.status == "built" and not group_built):
+            output = str(o.output) if o.output and o.status != "failed" else "-"
+            status = f"[{style[o.status]}]{o.status}[/]"
+            table.add_row(o.source.name, o.fmt, status, f"{o.seconds:.2f} s", output)
+    for status in ("built", "cached") if group_built else ("cached",):
+        for fmt in formats:
+            group = [o for o in result.outcomes if o.status == status and o.fmt == fmt]
+            if group:
+                seconds = f"{sum(o.seconds for o in group):.2f} s" if status == "built" else "-"
+                folder = str(group[0].output.parent) if group[0].output else "-"
+                lessons = f"{len(group)} lesson{'s' if len(group) != 1 else ''}"
+                table.add_row(lessons, fmt, f"[{style[status]}]{status}[/]", seconds, folder)
     return table
 
 

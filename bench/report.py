@@ -1,0 +1,224 @@
+"""The benchmark's results, the targets they are judged by, and RESULTS.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .measure import Sample
+
+if TYPE_CHECKING:
+    from .__main__ import Plan
+
+NOTES = Path(__file__).resolve().parent / "NOTES.md"
+MEMORY_LIMIT_MB = 300
+
+
+@dataclass
+class Target:
+    key: str
+    text: str
+    measured: str
+    met: bool
+
+
+@dataclass
+class Results:
+    plan_name: str
+    facts: dict[str, str] = field(default_factory=dict)
+    parse: list[Sample] = field(default_factory=list)
+    parse_profile: str = ""
+    single: dict[str, tuple[Sample, Sample]] = field(default_factory=dict)
+    catalog: dict[tuple[int, str], tuple[Sample, Sample]] = field(default_factory=dict)
+    incremental: dict[str, tuple[Sample, Sample]] = field(default_factory=dict)
+    incremental_profile: str = ""
+    full_all: Sample | None = None
+    """The full build of the largest catalog in every format at once."""
+    memory: list[Sample] = field(default_factory=list)
+    big_pages: int | None = None
+    profiles: dict[str, str] = field(default_factory=dict)
+    loads: list[float] = field(default_factory=list)
+    cores: int = 1
+    wall: float = 0.0
+
+    @property
+    def largest(self) -> int:
+        return max(size for size, _ in self.catalog)
+
+    def targets(self) -> list[Target]:
+        found: list[Target] = []
+        if self.parse:
+            floor, _, full = self.parse
+            ratio = full.median / floor.median
+            found.append(
+                Target(
+                    "parse", "parse + validate <= 3x raw tokenisation", f"{ratio:.2f}x", ratio <= 3
+                )
+            )
+        if "pdf" in self.single:
+            ours, pandoc = self.single["pdf"]
+            ratio = ours.median / pandoc.median
+            text = "single-lesson PDF no slower than pandoc + WeasyPrint"
+            found.append(Target("single-pdf", text, f"{ratio:.2f}x pandoc's time", ratio <= 1))
+        if self.catalog:
+            n = self.largest
+            for fmt in ("epub", "pdf"):
+                if (n, fmt) in self.catalog:
+                    ours, pandoc = self.catalog[n, fmt]
+                    speedup = pandoc.median / ours.median
+                    text = f"{n}-lesson catalog >= 4x faster than the pandoc loop ({fmt.upper()})"
+                    found.append(
+                        Target(f"catalog-{fmt}", text, f"{speedup:.1f}x faster", speedup >= 4)
+                    )
+            for fmt, (_, changed) in self.incremental.items():
+                if "," in fmt and self.full_all is not None:
+                    share = changed.median / self.full_all.median
+                    text = (
+                        f"one edited lesson in {n} rebuilt in <= 5% of the full build (all formats)"
+                    )
+                    found.append(Target("incremental", text, f"{share:.1%}", share <= 0.05))
+        big = next((s for s in self.memory if s.label.startswith("aipm-export pdf")), None)
+        if big is not None:
+            text = f"{big.label.split(', ')[1]} lesson as PDF under {MEMORY_LIMIT_MB} MB peak"
+            found.append(
+                Target("memory", text, f"{big.peak_mb:.0f} MB", big.peak_mb < MEMORY_LIMIT_MB)
+            )
+        return found
+
+
+def duration(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def runs(sample: Sample) -> str:
+    return f"{sample.runs}"
+
+
+def render(results: Results, plan: Plan) -> str:
+    facts = results.facts
+    max_load = max(results.loads) if results.loads else 0.0
+    shared = max_load > results.cores * 0.75
+    quick = " --quick" if results.plan_name == "quick" else ""
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `.venv/bin/python -m bench{quick}` on {facts.get('date', '?')}"
+        f" in {results.wall / 60:.1f} min ({results.plan_name} run).",
+        "Every figure is a median over the runs shown; ours and the baseline were run",
+        "alternately in the same process tree, so a change in machine load hits both.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
+    lines += [f"| {key} | {value} |" for key, value in facts.items()]
+    load_text = (
+        ", ".join(f"{x:.1f}" for x in (min(results.loads), max(results.loads)))
+        if results.loads
+        else "?"
+    )
+    lines += [
+        f"| 1-min load average during the run (min, max) | {load_text} on {results.cores} cores |",
+        "",
+    ]
+    if shared:
+        lines += [
+            f"**The run shared the machine**: the load average reached {max_load:.1f} on"
+            f" {results.cores} cores while other engineers' test suites ran. Absolute times are",
+            "inflated; the ratios, measured alternately, are the figures to read.",
+            "",
+        ]
+    lines += ["## Targets", "", "| target | measured | met |", "|---|---|---|"]
+    for target in results.targets():
+        lines.append(f"| {target.text} | {target.measured} | {'yes' if target.met else '**no**'} |")
+    lines += ["", "## Parse + validate (in-process, the seed lesson)", ""]
+    lines += ["| what | median | runs |", "|---|---|---|"]
+    for sample in results.parse:
+        lines.append(f"| {sample.label} | {duration(sample.median)} | {runs(sample)} |")
+    lines += ["", "## One lesson, whole command (process start included)", ""]
+    lines += table_pairs([(fmt, *pair) for fmt, pair in results.single.items()], "format")
+    for size in sorted({s for s, _ in results.catalog}):
+        lines += [
+            "",
+            f"## Catalog of {size} generated lessons (`aipm-export build`, all cores, no cache)",
+            "",
+        ]
+        pairs = [(fmt, *results.catalog[s, fmt]) for s, fmt in results.catalog if s == size]
+        lines += table_pairs(pairs, "format", speedup=True)
+    if results.incremental:
+        n = results.largest
+        lines += ["", f"## Incremental rebuilds of the {n}-lesson catalog", ""]
+        lines += [
+            "| format | full build | nothing changed | one lesson edited | edited / full |",
+            "|---|---|---|---|---|",
+        ]
+        for fmt, (noop, changed) in results.incremental.items():
+            full = results.full_all if "," in fmt else results.catalog[n, fmt][0]
+            assert full is not None
+            lines.append(
+                f"| {fmt.replace(',', ', ')} | {duration(full.median)} | {duration(noop.median)} | "
+                f"{duration(changed.median)} | {changed.median / full.median:.1%} |"
+            )
+    if results.memory:
+        pages = f" ({results.big_pages} pages of PDF)" if results.big_pages else ""
+        lines += ["", f"## Large lesson{pages}: time and peak memory", ""]
+        lines += ["| command | time | peak RSS |", "|---|---|---|"]
+        for sample in results.memory:
+            lines.append(
+                f"| {sample.label} | {duration(sample.median)} | {sample.peak_mb:.0f} MB |"
+            )
+        lines += ["", "Peak RSS elsewhere (largest single process, from wait4):", ""]
+        lines += ["| command | peak RSS |", "|---|---|"]
+        for ours, pandoc in results.single.values():
+            lines.append(f"| {ours.label}, seed | {ours.peak_mb:.0f} MB |")
+            lines.append(f"| {pandoc.label}, seed | {pandoc.peak_mb:.0f} MB |")
+        for (size, _fmt), (ours, _) in results.catalog.items():
+            if size == results.largest:
+                lines.append(
+                    f"| {ours.label}, {size} lessons (per process) | {ours.peak_mb:.0f} MB |"
+                )
+    lines += ["", "## Profiles", ""]
+    lines += [
+        "Parse + validate of the seed, 50 calls (cProfile):",
+        "",
+        "```",
+        results.parse_profile.rstrip(),
+        "```",
+    ]
+    if results.incremental_profile:
+        lines += [
+            "",
+            "Incremental PDF rebuild, one lesson edited (cProfile of the command, in-process):",
+        ]
+        lines += ["", "```", results.incremental_profile.rstrip(), "```"]
+    for key, text in results.profiles.items():
+        lines += [
+            "",
+            f"Missed target `{key}` (cProfile, one process, imports included):",
+            "",
+            "```",
+            text.rstrip(),
+            "```",
+        ]
+    if NOTES.is_file():
+        lines += ["", NOTES.read_text(encoding="utf-8").rstrip()]
+    return "\n".join(lines) + "\n"
+
+
+def table_pairs(
+    rows: list[tuple[str, Sample, Sample]], first: str, speedup: bool = False
+) -> list[str]:
+    head = f"| {first} | aipm-export | runs | baseline | baseline time | runs | "
+    head += "baseline / ours |" if speedup else "ours / baseline |"
+    head += " CPU s, ours / baseline |"
+    lines = [head, "|---|---|---|---|---|---|---|---|"]
+    for name, ours, base in rows:
+        ratio = base.median / ours.median if speedup else ours.median / base.median
+        lines.append(
+            f"| {name} | {duration(ours.median)} | {ours.runs} | {base.label} | "
+            f"{duration(base.median)} | {base.runs} | {ratio:.2f}x | "
+            f"{ours.cpu_median:.2f} / {base.cpu_median:.2f} |"
+        )
+    return lines
