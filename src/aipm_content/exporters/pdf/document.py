@@ -7,6 +7,7 @@ import datetime
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 
@@ -117,10 +118,32 @@ def render_pdf(html: str, css: str, root: Path | None, locate: Locate = nowhere)
         with fixed_font_timestamps():
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
             stylesheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
-            data: bytes = document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
+            options = {"stylesheets": [stylesheet], "pdf_variant": "pdf/ua-1"}
+            rendered = document.render(**options)
+            keep_only_web_links(rendered)
+            data: bytes = rendered.write_pdf(pdf_variant="pdf/ua-1")
     except RefusedResource as exc:
         raise LessonError([exc.diagnostic]) from None
     return data
+
+
+WEB_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def keep_only_web_links(document: Any) -> None:
+    """Drop link annotations a reader cannot follow safely.
+
+    WeasyPrint resolves a relative href against the lesson's folder, so ``other.md`` would
+    become a ``file:`` link leaking the build machine's path. Internal links (#fragments) and
+    http(s)/mailto links stay, and the link text always stays. Attachments stay so the fetcher
+    refuses them loudly.
+    """
+    for page in document.pages:
+        page.links[:] = [
+            link
+            for link in page.links
+            if link[0] in ("internal", "attachment") or link[1].startswith(WEB_SCHEMES)
+        ]
 
 
 @contextlib.contextmanager
