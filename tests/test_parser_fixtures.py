@@ -104,7 +104,7 @@ def test_bom_and_crlf_parse_the_same_as_lf(source: str, expected: str) -> None:
 
 
 HEAD = "---\ntitle: Case\n---\n\n"
-TOO_DEEP = "error[too-deep]: blocks are nested more than 50 levels deep"
+TOO_DEEP = "error[too-deep]: blocks are nested more than 20 levels deep"
 IN_QUOTE = "error[unexpected-block]: a quote cannot contain"
 NESTED = "error[unsupported-list]: list items must be single paragraphs (no nesting)"
 
@@ -137,7 +137,7 @@ NESTED = "error[unsupported-list]: list items must be single paragraphs (no nest
             [
                 "case.md:5:1: error[unclosed-directive]: ':::{scene}' is never closed",
                 "case.md:6:1: error[unexpected-block]: a scene cannot contain scene",
-                f"case.md:54:1: {TOO_DEEP}",
+                f"case.md:24:1: {TOO_DEEP}",
             ],
             id="directives",
         ),
@@ -148,7 +148,7 @@ NESTED = "error[unsupported-list]: list items must be single paragraphs (no nest
                 "case.md:5:1: error[unclosed-directive]: ':::…(1003 colons){tension}' is never"
                 " closed",
                 "case.md:6:1: error[unexpected-block]: a tension cannot contain tension",
-                f"case.md:54:1: {TOO_DEEP}",
+                f"case.md:24:1: {TOO_DEEP}",
             ],
             id="fences",
         ),

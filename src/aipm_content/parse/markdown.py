@@ -9,7 +9,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .directives import directive_plugin
 
-MAX_NESTING = 50
+MAX_NESTING = 20
 """Block/inline nesting markdown-it will follow. Past it markdown-it silently drops the rest of
 the block, so reaching it is reported as an error (see build.check_nesting)."""
 
