@@ -18,7 +18,7 @@ from rich.console import Console
 
 from . import __version__
 from .api import SourceFormat, load
-from .parse.diagnostics import LessonError
+from .parse.diagnostics import LessonError, error
 
 F = TypeVar("F", bound=Callable[..., Any])
 SOURCE_FORMATS = ["markdown", "text", "json"]
@@ -252,7 +252,11 @@ def exporter_command(name: str) -> click.Command:
         lesson = load(source, format=source_format)
         options = load_settings(model, name, flags, settings)
         target = output or Path(f"{source.stem}{exporter.suffix}")
-        exporter.export(lesson, target, options)
+        try:
+            exporter.export(lesson, target, options)
+        except OSError as exc:  # the output path: a missing or read-only folder, a full disk
+            why = f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
+            raise error(str(target), 1, 1, "output", f"cannot write: {why}") from None
         out_console.print(f"wrote {target}", markup=False)
 
     params: list[click.Parameter] = [
