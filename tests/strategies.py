@@ -13,10 +13,13 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from aipm_content.model.blocks import BLOCK_TYPES
 from aipm_content.model.inline import check_href, merge_text
 from aipm_content.model.lesson import Lesson
-from aipm_content.parse.build import Builder, assign_ids, strip_private
+from aipm_content.parse.builder import Builder
+from aipm_content.parse.ids import assign_ids
 from aipm_content.parse.markdown import markdown_parser
+from aipm_content.parse.validate import strip_private
 
 Json = dict[str, Any]
 
@@ -305,19 +308,7 @@ def _no_separator_start(text: Json) -> bool:
     return not (first["type"] == "text" and first["text"][:1] in " —–-:")
 
 
-BLOCK_KINDS = [
-    "paragraph",
-    "list",
-    "quote",
-    "scene",
-    "tension",
-    "thread",
-    "exercise",
-    "judgment",
-    "practice",
-    "decision",
-    "next_steps",
-]
+BLOCK_KINDS = list(BLOCK_TYPES)
 DIRECTIVE_KINDS = set(BLOCK_KINDS) - {"paragraph", "list", "quote"}
 
 

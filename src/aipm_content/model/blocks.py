@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, StringConstraints, computed_field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -361,3 +361,13 @@ Block = Annotated[
 ACTIVITY_TYPES = (Exercise, Judgment, Practice, Decision)
 """Blocks a learner acts on; their ids never depend on surrounding text."""
 Activity = Exercise | Judgment | Practice | Decision
+
+
+def type_tags(union: Any) -> tuple[str, ...]:
+    """The ``type`` tags of a discriminated union's members, in declaration order."""
+    members = get_args(get_args(union)[0])
+    return tuple(str(cls.model_fields["type"].default) for cls in members)
+
+
+BLOCK_TYPES = type_tags(Block)
+"""Every block ``type``, in the order the model declares them."""

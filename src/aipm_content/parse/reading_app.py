@@ -45,7 +45,10 @@ from typing import Any
 
 from ..model.ids import slugify
 from ..model.lesson import Lesson
-from .build import Builder, Loc, _shift, assign_ids, derived_id, normalise_newlines, validate
+from .build import normalise_newlines
+from .builder import Builder, Loc, _shift
+from .ids import assign_ids, derived_id
+from .validate import validate
 
 DEFAULT_LANGUAGE = "en-IN"
 """The reading app serves one course, in Indian English."""

@@ -47,7 +47,7 @@ from ..model.blocks import (
 )
 from ..model.inline import Code, Emphasis, Image, Inline, LineBreak, Link, RichText, Strong, Text
 from ..model.lesson import Lesson
-from ..parse.build import SPEAKER, THE_CALL
+from ..parse.syntax import SPEAKER, THE_CALL
 
 INLINE_META = frozenset("\\`*_[]<>#&{}|!")
 # At the start of a line these open a block: lists, setext underlines, directives, fences ...

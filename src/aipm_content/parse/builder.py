@@ -1,0 +1,350 @@
+"""The Builder: turns the token tree into model dictionaries, recording where each came from.
+
+Builders produce plain dictionaries; the whole lesson is then validated once (validate.py) and
+every pydantic error is mapped back to the line it came from. One function per directive kind
+lives in kinds.py; ids are assigned in ids.py.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from markdown_it.token import Token
+from pydantic_core import PydanticCustomError
+
+from ..model.inline import check_asset_path
+from .diagnostics import Diagnostic
+from .directives import DirectiveInfo, Option
+from .ids import assign_ids
+from .kinds import DIRECTIVES
+from .limits import check_image
+from .markdown import markdown_parser
+from .syntax import OPTION_FIELDS, OPTIONS, SPEAKER, opening
+from .tree import InlineTooDeep, TNode, inline_dicts, inline_plain
+
+Loc = tuple[Any, ...]
+
+KEEPS_CONTENT = {"unknown-option", "duplicate-option", "unclosed-directive", "bad-image"}
+"""Builder diagnostics that leave the node complete, so pydantic's findings on it are news."""
+
+
+class Builder:
+    """Collects diagnostics and source positions while turning a token tree into model data."""
+
+    def __init__(self, path: str, source_dir: Path | None) -> None:
+        self.path = path
+        self.source_dir = source_dir
+        self.diagnostics: list[Diagnostic] = []
+        self.positions: dict[Loc, tuple[int, int]] = {}
+        # Nodes the builder already reported and left incomplete: pydantic's "missing" and
+        # "too short" errors under them are consequences, not news for the author.
+        self.incomplete: set[Loc] = set()
+
+    # -- reporting -------------------------------------------------------------------------
+
+    def fail(self, line: int, col: int, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.path, max(line, 1), max(col, 1), code, message))
+
+    def at(self, loc: Loc, line: int, col: int = 1) -> None:
+        self.positions.setdefault(loc, (line, col))
+
+    def forget(self, loc: Loc) -> None:
+        """Drop the positions of a node that was not built, so the next one can take its place."""
+        self.positions = {k: v for k, v in self.positions.items() if k[: len(loc)] != loc}
+
+    # -- inline ----------------------------------------------------------------------------
+
+    def rich(self, inline: Token | None, line: int, loc: Loc) -> dict[str, Any] | None:
+        """Rich text from an inline token; images are checked against the lesson folder."""
+        if inline is None or not inline.children:
+            self.fail(line, 1, "empty", "text is empty")
+            return None
+        return self.rich_from(inline.children, line, loc)
+
+    def rich_from(self, children: list[Token], line: int, loc: Loc) -> dict[str, Any] | None:
+        try:
+            inlines = inline_dicts(children)
+        except InlineTooDeep:
+            self.fail(line, 1, "too-deep", "emphasis or links are nested too deeply")
+            return None
+        self.check_images(inlines, line)
+        self.at(loc, line)
+        return {"inlines": inlines}
+
+    @staticmethod
+    def title_of(text: str | None) -> str | None:
+        """A one-line title from Markdown inline syntax: formatting dropped, words kept, as in
+        a ``## heading`` (so ``*PRD*`` reads PRD, not stars)."""
+        if not text:
+            return text
+        tokens = markdown_parser().parseInline(text)
+        return inline_plain(tokens[0].children or []) if tokens else text
+
+    def rich_text_of(self, text: str, line: int, loc: Loc) -> dict[str, Any] | None:
+        """Rich text from a string of Markdown inline syntax (an option value, a line's rest)."""
+        tokens = markdown_parser().parseInline(text)
+        return self.rich_from(tokens[0].children or [] if tokens else [], line, loc)
+
+    def check_images(self, inlines: list[dict[str, Any]], line: int) -> None:
+        for node in inlines:
+            if node["type"] == "image":
+                try:
+                    check_asset_path(node["src"])
+                except PydanticCustomError:
+                    continue  # the model refuses the path itself, with its own message
+                problem = check_image(self.source_dir, node["src"])
+                if problem:
+                    self.fail(line, 1, *problem)
+            elif "children" in node:
+                self.check_images(node["children"], line)
+
+    # -- structure -------------------------------------------------------------------------
+
+    def lesson(self, nodes: list[TNode], meta: dict[str, Any]) -> dict[str, Any]:
+        intro: dict[str, Any] = {
+            "type": "section",
+            "id": "introduction",
+            "title": None,
+            "blocks": [],
+        }
+        sections: list[dict[str, Any]] = [intro]  # the introduction is dropped below if empty
+        current: dict[str, Any] = intro
+        epigraph = None
+        for node in nodes:
+            if node.kind == "front_matter":
+                continue
+            if node.kind == "heading":
+                heading = self.heading(node)
+                # A refused heading starts no section: what follows stays in the current one,
+                # so it is still checked (and not silently dropped).
+                if heading is not None:
+                    current = heading
+                    sections.append(heading)
+                continue
+            if node.kind == "directive" and node.token.meta["directive"].name == "epigraph":
+                if current is not intro or intro["blocks"] or epigraph is not None:
+                    self.fail(
+                        node.line, 1, "misplaced-epigraph", "the epigraph must open the lesson"
+                    )
+                epigraph = self.epigraph(node)
+                continue
+            loc = ("sections", len(sections) - 1, "blocks", len(current["blocks"]))
+            before = len(self.diagnostics)
+            block = self.block(node, loc)
+            if block is None:
+                self.forget(loc)  # the next block takes this place in the model
+                continue
+            current["blocks"].append(block)
+            if any(d.code not in KEEPS_CONTENT for d in self.diagnostics[before:]):
+                self.incomplete.add(loc)
+        if not intro["blocks"] and len(sections) > 1:
+            sections.pop(0)
+            self.positions = {_shift(k): v for k, v in self.positions.items()}
+            self.incomplete = {_shift(k) for k in self.incomplete}
+        for index, section in enumerate(sections):
+            if "_line" in section:
+                self.at(("sections", index), section["_line"])
+        body = [n for n in nodes if n.kind != "front_matter"]
+        if not body:
+            self.fail(1, 1, "empty-lesson", "the lesson has no content")
+        assign_ids(self, sections)
+        return {**meta, "epigraph": epigraph, "sections": sections}
+
+    def heading(self, node: TNode) -> dict[str, Any] | None:
+        level = int(node.token.tag[1])
+        if level != 2:
+            hint = (
+                "the title goes in the front matter"
+                if level == 1
+                else "sub-headings are not supported"
+            )
+            self.fail(node.line, 1, "heading-level", f"sections start with '## ' headings; {hint}")
+            return None
+        inline = node.inline
+        title = inline_plain(inline.children or []) if inline else ""
+        if not title.strip():
+            self.fail(node.line, 1, "empty", "heading is empty")
+            return None
+        return {
+            "type": "section",
+            "id": None,
+            "title": title.strip(),
+            "blocks": [],
+            "_line": node.line,
+        }
+
+    def block(self, node: TNode, loc: Loc) -> dict[str, Any] | None:
+        self.at(loc, node.line)
+        if node.kind == "paragraph":
+            inline = node.inline
+            if inline is not None and re.fullmatch(r":{3,}\s*", inline.content):
+                self.fail(node.line, 1, "stray-fence", "closing fence without an open directive")
+                return None
+            text = self.rich(inline, node.line, loc + ("text",))
+            return {"type": "paragraph", "text": text, "_line": node.line} if text else None
+        if node.kind in ("bullet_list", "ordered_list"):
+            return self.list_block(node, loc)
+        if node.kind == "blockquote":
+            paragraphs = self.paragraphs(node.children, loc + ("paragraphs",), "a quote")
+            return {"type": "quote", "paragraphs": paragraphs, "_line": node.line}
+        if node.kind == "directive":
+            info: DirectiveInfo = node.token.meta["directive"]
+            build = DIRECTIVES.get(info.name)
+            if build is None:
+                known = ", ".join(sorted(k for k in OPTIONS if k != "choice"))
+                self.fail(
+                    node.line,
+                    1,
+                    "unknown-directive",
+                    f"unknown directive {info.name!r} (known: {known})",
+                )
+                return None
+            if not info.closed:
+                self.fail(
+                    node.line,
+                    1,
+                    "unclosed-directive",
+                    f"{opening(info)} is never closed",
+                )
+            options = self.options(info, node.line)
+            block = build(self, node, info, options, loc)
+            if block is not None:
+                block["_line"] = node.line
+                if "id" in options:
+                    block["id"] = options["id"].value
+                    self.at(loc + ("id",), options["id"].line + 1, options["id"].col + 1)
+            return block
+        names = {
+            "fence": "code blocks",
+            "code_block": "indented code blocks",
+            "hr": "horizontal rules",
+        }
+        what = names.get(node.kind, node.kind.replace("_", " "))
+        self.fail(node.line, 1, "unsupported", f"{what} are not supported in a lesson")
+        return None
+
+    def options(self, info: DirectiveInfo, line: int) -> dict[str, Option]:
+        allowed = OPTIONS.get(info.name, set())
+        found: dict[str, Option] = {}
+        for option in info.options:
+            where = (option.line + 1, option.col + 1)
+            if option.key not in allowed:
+                known = ", ".join(f":{k}:" for k in sorted(allowed)) or "none"
+                self.fail(
+                    *where,
+                    "unknown-option",
+                    f"{info.name} has no option :{option.key}: (known: {known})",
+                )
+            elif option.key in found:
+                self.fail(*where, "duplicate-option", f"option :{option.key}: is given twice")
+            else:
+                found[option.key] = option
+                if not option.value:
+                    self.fail(*where, "empty-option", f"option :{option.key}: has no value")
+        return found
+
+    def int_option(self, options: dict[str, Option], key: str, loc: Loc) -> int | None:
+        option = options.get(key)
+        if option is None:
+            return None
+        self.at(loc + (OPTION_FIELDS.get(key, key),), option.line + 1, option.col + 1)
+        if not option.value:
+            return None  # reported by options()
+        match = re.fullmatch(r"(\d{1,9})(?:\s*min(?:utes)?)?", option.value.strip())
+        if match is None:
+            self.fail(
+                option.line + 1, option.col + 1, "bad-option", f":{key}: must be a whole number"
+            )
+            return None
+        return int(match.group(1))
+
+    def text_option(self, options: dict[str, Option], key: str, loc: Loc) -> str | None:
+        option = options.get(key)
+        if option is None:
+            return None
+        self.at(loc + (key,), option.line + 1, option.col + 1)
+        return option.value or None  # an empty value is reported by options()
+
+    def body(self, node: TNode, allowed: set[str], what: str) -> list[TNode]:
+        """The directive's child blocks, reporting any kind it does not accept."""
+        children = []
+        for child in node.children:
+            if child.kind in allowed:
+                children.append(child)
+            else:
+                name = (
+                    child.token.meta["directive"].name if child.kind == "directive" else child.kind
+                )
+                self.fail(
+                    child.line,
+                    1,
+                    "unexpected-block",
+                    f"{what} cannot contain {name.replace('_', ' ')}",
+                )
+        return children
+
+    def paragraphs(self, nodes: list[TNode], loc: Loc, what: str) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for node in self.body(TNode(Token("x", "", 0), nodes), {"paragraph"}, what):
+            text = self.rich(node.inline, node.line, loc + (len(out),))
+            if text:
+                out.append(text)
+        return out
+
+    def list_block(self, node: TNode, loc: Loc, items_key: str = "items") -> dict[str, Any]:
+        items: list[Any] = []
+        for item in node.children:
+            inner = item.children
+            if len(inner) != 1 or inner[0].kind != "paragraph":
+                self.fail(
+                    item.line,
+                    1,
+                    "unsupported-list",
+                    "list items must be single paragraphs (no nesting)",
+                )
+                continue
+            text = self.rich(inner[0].inline, item.line, loc + (items_key, len(items)))
+            if text:
+                items.append(text)
+        start = node.token.attrGet("start")  # 0 is a valid start: no "or 1"
+        start = int(start) if start is not None else 1
+        return {
+            "type": "list",
+            "ordered": node.kind == "ordered_list",
+            "start": start,
+            "items": items,
+        }
+
+    def epigraph(self, node: TNode) -> dict[str, Any] | None:
+        info: DirectiveInfo = node.token.meta["directive"]
+        options = self.options(info, node.line)
+        loc: Loc = ("epigraph",)
+        self.at(loc, node.line)
+        paragraphs = self.paragraphs(node.children, loc + ("text",), "an epigraph")
+        attribution = self.title_of(self.text_option(options, "attribution", loc))
+        if len(paragraphs) != 1:
+            self.fail(node.line, 1, "epigraph-text", "an epigraph holds exactly one paragraph")
+            return None
+        if "attribution" not in options:
+            self.fail(node.line, 1, "missing-attribution", "an epigraph needs :attribution:")
+        if not attribution:
+            return None
+        return {"text": paragraphs[0], "attribution": attribution}
+
+    def speaker_line(self, para: TNode, loc: Loc) -> dict[str, Any] | None:
+        """``Name (role): text`` as name, role and rich text; None if it does not match."""
+        inline = para.inline
+        match = SPEAKER.match(inline.content) if inline is not None else None
+        if match is None:
+            return None
+        text = self.rich_text_of(match.group("rest"), para.line, loc + ("text",))
+        return {"name": match.group("name").strip(), "role": match.group("role"), "text": text}
+
+
+def _shift(loc: Loc) -> Loc:
+    """Renumber a section path once the empty introduction is dropped."""
+    if len(loc) >= 2 and loc[0] == "sections" and isinstance(loc[1], int):
+        return ("sections", loc[1] - 1, *loc[2:])
+    return loc

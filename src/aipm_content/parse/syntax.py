@@ -1,0 +1,51 @@
+"""The authoring format's small grammar: line patterns, directive options, fixed phrases."""
+
+from __future__ import annotations
+
+import re
+
+from ..model.blocks import ACTIVITY_TYPES
+from .directives import DirectiveInfo
+
+ACTIVITY_KINDS = {cls.model_fields["type"].default for cls in ACTIVITY_TYPES}
+
+# "Speaker (role): text" — the speaker starts with a letter and holds no colon or parentheses.
+SPEAKER = re.compile(
+    r"^(?P<name>[^\W\d_][^:()\\\n]{0,59}?)"
+    r"(?:[ \t]*\((?P<role>[^()\\\n]*)\))?"
+    r":[ \t]+(?P<rest>\S.*)$",
+    re.DOTALL,
+)
+# Trailing reactions "{fire=3 +1=2}" on a thread message (an escaped "\{" is text).
+REACTIONS = re.compile(r"(?<!\\)\{(?P<list>[a-z0-9_+-]+=\d+(?:[ ,]+[a-z0-9_+-]+=\d+)*)\}\s*$")
+# A dialogue line that lost its speaker: "(Role): text" or ": text".
+NAMELESS = re.compile(r"^(\([^()\n]*\))?[ \t]*:[ \t]")
+THE_CALL = "The call:"
+NEXT_STEP_SEPARATOR = re.compile(r"^\s*(?:[—–-]\s+|:\s*)?")
+
+# Directive name -> options it accepts (every directive also takes :id:).
+OPTIONS: dict[str, set[str]] = {
+    "epigraph": {"attribution"},
+    "scene": {"id", "setting"},
+    "tension": {"id"},
+    "thread": {"id", "channel", "topic"},
+    "exercise": {"id", "duration", "word-target"},
+    "judgment": {"id"},
+    "practice": {"id", "case", "min-chars", "max-chars", "points", "rubric"},
+    "decision": {"id"},
+    "choice": {"id", "score"},
+    "next_steps": {"id"},
+}
+# Option name -> model field, so a pydantic error on a field points at its option line.
+OPTION_FIELDS = {
+    "duration": "duration_minutes",
+    "word-target": "word_target",
+    "min-chars": "min_chars",
+    "max-chars": "max_chars",
+}
+
+
+def opening(info: DirectiveInfo) -> str:
+    """The directive's opening as the author typed it, with a very long fence abbreviated."""
+    fence = info.fence if len(info.fence) <= 8 else f"{info.fence[:3]}…({len(info.fence)} colons)"
+    return f"'{fence}{{{info.name}}}'"
