@@ -540,7 +540,15 @@ def test_an_image_swapped_for_a_link_out_after_checking_is_refused(
     with time_limit(TIME_LIMIT), pytest.raises(LessonError) as caught:
         exporter.export(lesson, out, exporter.options_model())
     assert caught.value.diagnostics
-    assert all(d.line >= 1 and d.col >= 1 for d in caught.value.diagnostics)
+    # Located at the source line that shows the image, in the lesson's own file.
+    image_line = next(
+        n
+        for n, line in enumerate((folder / "image-ok.md").read_text().splitlines(), 1)
+        if "images/dot.png" in line
+    )
+    assert {(d.path, d.line) for d in caught.value.diagnostics} == {
+        (str(folder / "image-ok.md"), image_line)
+    }
     assert "outside" in str(caught.value)
     assert out.read_bytes() == SENTINEL
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lesson", out.name, "secret.png"]

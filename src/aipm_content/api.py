@@ -75,7 +75,7 @@ def parse(
         lesson = parse_reading_app(text, path, lesson_id=lesson_id, source_dir=source_dir)
     else:
         lesson = parse_json(text, path)
-    return lesson.located(source_dir)
+    return lesson.located(source_dir, None if path == "<string>" else path)
 
 
 def check_characters(text: str, path: str) -> None:

@@ -32,7 +32,7 @@ def with_base_iri(lesson: Lesson, base_iri: str | None) -> Lesson:
     """The lesson with its activity IRIs built on ``base_iri`` (already validated)."""
     if base_iri is None:
         return lesson
-    return lesson.model_copy(update={"base_iri": base_iri}).located(lesson.source_dir)
+    return lesson.model_copy(update={"base_iri": base_iri})  # keeps where it was read from
 
 
 class JsonExporter:

@@ -119,11 +119,33 @@ class Lesson(Node):
     """The lesson's sections in reading order."""
 
     _source_dir: Path | None = PrivateAttr(default=None)
+    _source_path: str | None = PrivateAttr(default=None)
 
     @property
     def source_dir(self) -> Path | None:
         """Folder of the source file: the only place exporters may read images from."""
         return self._source_dir
+
+    @property
+    def source_path(self) -> str:
+        """The source file as the author named it, for diagnostics (the id if unknown)."""
+        return self._source_path or self.id
+
+    def source_line(self, reference: str) -> tuple[str, int]:
+        """(path, line) of the first source line that mentions ``reference``; line 1 if none.
+
+        The model keeps no positions, so exporters that meet a problem (an image refused at
+        export time, a render timeout) find the line again in the lesson's own source file.
+        """
+        if self._source_path and reference:
+            try:
+                text = Path(self._source_path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            for number, line in enumerate(text.splitlines(), start=1):
+                if reference in line:
+                    return self._source_path, number
+        return self.source_path, 1
 
     def __eq__(self, other: object) -> bool:
         # Equal content is an equal lesson, wherever its file was read from.
@@ -131,9 +153,10 @@ class Lesson(Node):
 
     __hash__ = Node.__hash__
 
-    def located(self, source_dir: Path | None) -> Lesson:
-        """This lesson, remembering the folder its images live in."""
+    def located(self, source_dir: Path | None, source_path: str | None = None) -> Lesson:
+        """This lesson, remembering its source file and the folder its images live in."""
         self._source_dir = source_dir.resolve() if source_dir is not None else None
+        self._source_path = source_path
         return self
 
     _iri = field_validator("base_iri")(classmethod(lambda cls, v: check_base_iri(v)))

@@ -126,8 +126,7 @@ class Images:
     def href_for(self, src: str) -> str:
         if self.lesson.source_dir is None:
             raise error(
-                f"<{self.lesson.id}>",
-                1,
+                *self.lesson.source_line(src),
                 1,
                 "bad-image",
                 f"image {src!r}: the lesson was not loaded from a folder, so images cannot be read",
@@ -135,7 +134,7 @@ class Images:
         try:
             path = resolve_image(self.lesson.source_dir, src)
         except ValueError as exc:
-            raise error(str(self.lesson.source_dir), 1, 1, "bad-image", str(exc)) from None
+            raise error(*self.lesson.source_line(src), 1, "bad-image", str(exc)) from None
         if path not in self.by_path:
             suffix = ".jpg" if path.suffix.lower() == ".jpeg" else path.suffix.lower()
             number = len(self.by_path) + 1

@@ -81,9 +81,7 @@ class PdfExporter:
 
 def _timed_out(lesson: Lesson, seconds: float) -> LessonError:
     """The render-timeout error, pointing at the lesson's title line."""
-    from .document import source_locator
-
-    path, line = source_locator(lesson)(lesson.title)
+    path, line = lesson.source_line(lesson.title)
     message = f"the PDF render took longer than {seconds:g} s (the timeout option) and was stopped"
     return LessonError([Diagnostic(path, line, 1, "render-timeout", message)])
 

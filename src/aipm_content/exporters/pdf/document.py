@@ -22,10 +22,21 @@ THEME = TEMPLATES.parent / "themes" / "default" / "print.css"
 PAPER = {"a4": "A4", "letter": "letter"}
 FONT_EPOCH = "1577836800"
 """2020-01-01T00:00:00Z: the fixed time stamped into re-saved fonts."""
-SOURCE_SUFFIXES = (".md", ".markdown", ".txt", ".json")
 # Spelled out here rather than through strftime, whose month names follow the locale.
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 WORDS_PER_LINE = 11
@@ -167,36 +178,8 @@ def fixed_font_timestamps() -> Iterator[None]:
 def lesson_pdf(lesson: Lesson, options: PdfOptions) -> bytes:
     """The handout of ``lesson`` as PDF bytes."""
     return render_pdf(
-        lesson_html(lesson, options), lesson_css(options), lesson.source_dir, source_locator(lesson)
+        lesson_html(lesson, options), lesson_css(options), lesson.source_dir, lesson.source_line
     )
-
-
-def source_locator(lesson: Lesson) -> Locate:
-    """Find the line of the lesson's source that names a reference, else line 1.
-
-    The model keeps no line numbers, so the reference is looked up in the lesson source files
-    of its folder (the one whose name is the lesson id first).
-    """
-    folder = lesson.source_dir
-    if folder is None:
-        return nowhere
-    candidates = sorted(
-        (p for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES and p.is_file()),
-        key=lambda p: (p.stem != lesson.id, p.name),
-    )
-
-    def locate(reference: str) -> tuple[str, int]:
-        for path in candidates:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            for number, line in enumerate(text.splitlines(), start=1):
-                if reference in line:
-                    return str(path), number
-        return (str(candidates[0]), 1) if candidates else (str(folder), 1)
-
-    return locate
 
 
 def _revised(revision: str | None) -> str | None:

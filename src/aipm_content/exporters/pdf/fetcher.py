@@ -66,9 +66,7 @@ class LessonFetcher(URLFetcher):  # type: ignore[misc]
         except ValueError as exc:
             self.refuse(url, relative, str(exc))
         mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            target.as_uri(), target.read_bytes(), {"Content-Type": mime}
-        )
+        return URLFetcherResponse(target.as_uri(), target.read_bytes(), {"Content-Type": mime})
 
     def refuse(self, url: str, reference: str, why: str) -> NoReturn:
         path, line = self.locate(reference)

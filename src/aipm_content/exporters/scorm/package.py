@@ -95,8 +95,7 @@ def check_limits(lesson: Lesson, version: Version) -> None:
         if block.type == "decision" and letters is not None and len(block.choices) > letters:
             problems.append(
                 Diagnostic(
-                    lesson.id,
-                    1,
+                    *lesson.source_line(f"{{decision}} {block.title}"),
                     1,
                     "scorm-limit",
                     f"decision {block.id!r} in section {section.id!r} has {len(block.choices)} "
@@ -123,8 +122,7 @@ def images(lesson: Lesson) -> dict[str, bytes]:
             raise LessonError(
                 [
                     Diagnostic(
-                        lesson.id,
-                        1,
+                        *lesson.source_line(src),
                         1,
                         "bad-image",
                         f"image {src!r}: the lesson has no folder to read it from",
@@ -134,7 +132,9 @@ def images(lesson: Lesson) -> dict[str, bytes]:
         try:
             found[src] = resolve_image(lesson.source_dir, src).read_bytes()
         except ValueError as exc:
-            raise LessonError([Diagnostic(lesson.id, 1, 1, "bad-image", str(exc))]) from None
+            raise LessonError(
+                [Diagnostic(*lesson.source_line(src), 1, "bad-image", str(exc))]
+            ) from None
     return found
 
 
