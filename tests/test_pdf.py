@@ -443,8 +443,18 @@ def test_cli_exports_with_settings_and_preview(small_dir: Path, tmp_path: Path) 
     previews = tmp_path / "pages"
     result = CliRunner().invoke(
         cli,
-        ["pdf", str(small_dir / "small-hindi.md"), "-o", str(out), "--settings", str(settings),
-         "--preview", str(previews), "--preview-dpi", "30"],
+        [
+            "pdf",
+            str(small_dir / "small-hindi.md"),
+            "-o",
+            str(out),
+            "--settings",
+            str(settings),
+            "--preview",
+            str(previews),
+            "--preview-dpi",
+            "30",
+        ],
     )
     assert result.exit_code == 0, result.output
     reader = pypdf.PdfReader(out)
@@ -458,8 +468,16 @@ def test_cli_exports_with_settings_and_preview(small_dir: Path, tmp_path: Path) 
 def test_cli_refuses_a_bad_colour_flag(small_dir: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli,
-        ["pdf", str(small_dir / "small-hindi.md"), "-o", str(tmp_path / "x.pdf"),
-         "--settings", str(tmp_path), "--accent-color", "blue"],
+        [
+            "pdf",
+            str(small_dir / "small-hindi.md"),
+            "-o",
+            str(tmp_path / "x.pdf"),
+            "--settings",
+            str(tmp_path),
+            "--accent-color",
+            "blue",
+        ],
     )
     assert result.exit_code == 2
     assert not (tmp_path / "x.pdf").exists()
@@ -551,4 +569,3 @@ def test_refusal_names_the_source_line_and_keeps_the_old_file(tmp_path: Path) ->
 def test_importing_the_exporter_does_not_load_weasyprint() -> None:
     code = "import sys, aipm_content.exporters.pdf; sys.exit('weasyprint' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
-
