@@ -116,6 +116,9 @@ def test_contract_fields(seed_json: Path) -> None:
     ]
     practice, decision = doc["activities"][2], doc["activities"][3]
     assert practice["interaction"]["min_chars"] == 80
+    # It answers the judgment's case, so its prompt is that case's call.
+    assert practice["interaction"]["description"] == practice["title"]
+    assert practice["title"].startswith("Practice: Do you take the Zoho AI team role")
     assert practice["interaction"]["scoring"] == {"min": 0, "max": 10, "passing": 10}
     assert practice["required"] and decision["required"]
     choices = decision["interaction"]["choices"]

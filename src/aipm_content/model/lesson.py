@@ -229,15 +229,19 @@ class Lesson(Node):
         refs = []
         for section, block in self.blocks():
             if isinstance(block, ACTIVITY_TYPES):
+                title = activity_title(self, block)
+                interaction = block.interaction
+                if interaction.description is None:  # a practice answering a judgment's case
+                    interaction = interaction.model_copy(update={"description": title})
                 refs.append(
                     ActivityRef(
                         id=block.id,
                         iri=self.activity_iri(block.id),
                         kind=block.type,
-                        title=activity_title(self, block),
+                        title=title,
                         section=section.id,
-                        required=block.interaction.scoring is not None,
-                        interaction=block.interaction,
+                        required=interaction.scoring is not None,
+                        interaction=interaction,
                     )
                 )
         return refs
