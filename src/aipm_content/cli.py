@@ -11,7 +11,7 @@ import sys
 import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 import click
 from rich.console import Console
@@ -216,12 +216,10 @@ def build(
 
 
 def _click_type(annotation: Any) -> tuple[Any, bool]:
-    """(click type, is_flag) for an options-model field annotation."""
-    args = [a for a in get_args(annotation) if a is not type(None)]
-    if get_origin(annotation) in (types.UnionType,) or (
-        get_origin(annotation) is not None and type(None) in get_args(annotation)
-    ):
-        annotation = args[0] if len(args) == 1 else annotation
+    """(click type, is_flag) for an options-model field annotation; ``X | None`` reads as X."""
+    members = [a for a in get_args(annotation) if a is not type(None)]
+    if get_origin(annotation) in (types.UnionType, Union) and len(members) == 1:
+        annotation = members[0]
     if get_origin(annotation) is Literal:
         return click.Choice([str(a) for a in get_args(annotation)]), False
     if annotation is bool:
