@@ -8,7 +8,9 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from .deadline import deadline
 from .model.lesson import Lesson
+from .parse import limits
 from .parse.diagnostics import Diagnostic, LessonError, error
 
 SourceFormat = Literal["markdown", "text", "json"]
@@ -65,31 +67,36 @@ def parse(
     """Parse lesson source text. Raises LessonError listing every problem found."""
     if format != "json":
         check_characters(text, path)
-    if format == "markdown":
-        from .parse.build import parse_markdown
+    with deadline(limits.PARSE_SECONDS, lambda: _parse_timeout(path)):
+        if format == "markdown":
+            from .parse.build import parse_markdown
 
-        lesson = parse_markdown(text, path, lesson_id=lesson_id, source_dir=source_dir)
-    elif format == "text":
-        from .parse.reading_app import parse_reading_app
+            lesson = parse_markdown(text, path, lesson_id=lesson_id, source_dir=source_dir)
+        elif format == "text":
+            from .parse.reading_app import parse_reading_app
 
-        lesson = parse_reading_app(text, path, lesson_id=lesson_id, source_dir=source_dir)
-    else:
-        lesson = parse_json(text, path)
+            lesson = parse_reading_app(text, path, lesson_id=lesson_id, source_dir=source_dir)
+        else:
+            lesson = parse_json(text, path)
     return lesson.located(source_dir, None if path == "<string>" else path)
 
 
 def check_characters(text: str, path: str) -> None:
     """Refuse control characters no output format can carry (an oversized source is left to
     the parser, which reports its size instead)."""
-    from .parse.limits import MAX_SOURCE_BYTES, forbidden_characters
-
-    if len(text) <= MAX_SOURCE_BYTES and (found := forbidden_characters(text)):
+    if len(text) <= limits.MAX_SOURCE_BYTES and (found := limits.forbidden_characters(text)):
         raise LessonError(
             [
                 Diagnostic(path, line, col, "control-character", message)
                 for line, col, message in found
             ]
         )
+
+
+def _parse_timeout(path: str) -> LessonError:
+    seconds = limits.PARSE_SECONDS
+    message = f"reading the lesson took longer than {seconds:g} s and was stopped"
+    return error(path, 1, 1, "parse-timeout", message)
 
 
 def parse_json(text: str, path: str) -> Lesson:

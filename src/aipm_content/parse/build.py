@@ -9,10 +9,10 @@ from markdown_it.token import Token
 
 from ..model.ids import slugify
 from ..model.lesson import Lesson
+from . import limits
 from .builder import Builder
 from .diagnostics import Diagnostic, LessonError
 from .front_matter import read_front_matter
-from .limits import MAX_SOURCE_BYTES
 from .markdown import MAX_NESTING, markdown_parser
 from .tree import token_tree
 from .validate import validate
@@ -57,7 +57,7 @@ def parse_markdown(
 
 def normalise_newlines(text: str, path: str) -> str:
     """Drop a BOM, turn CRLF and lone CR into LF, refuse sources past the size limit."""
-    if len(text) > MAX_SOURCE_BYTES:
+    if len(text) > limits.MAX_SOURCE_BYTES:
         raise LessonError(
             [
                 Diagnostic(
@@ -65,7 +65,7 @@ def normalise_newlines(text: str, path: str) -> str:
                     1,
                     1,
                     "too-large",
-                    f"source is larger than the {MAX_SOURCE_BYTES // 1_000_000} MB limit",
+                    f"source is larger than the {limits.MAX_SOURCE_BYTES:,} character limit",
                 )
             ]
         )

@@ -9,6 +9,8 @@ MAX_SOURCE_BYTES = 2_000_000
 """Largest lesson source accepted (characters); the seed lesson is 13 kB."""
 MAX_IMAGE_BYTES = 5_000_000
 """Largest image file accepted."""
+PARSE_SECONDS = 60.0
+"""Time a parse may take (the seed takes ~10 ms; a 2 MB pathological source tens of seconds)."""
 
 _MAGIC = {
     ".png": (b"\x89PNG\r\n\x1a\n",),

@@ -65,7 +65,7 @@ class PdfExporter:
     options_model: ClassVar[type[ExportOptions]] = PdfOptions
 
     def export(self, lesson: Lesson, out: Path, options: PdfOptions) -> Path:
-        from ..deadline import deadline
+        from ...deadline import deadline
         from .document import lesson_pdf
 
         with deadline(options.timeout, lambda: _timed_out(lesson, options.timeout)):

@@ -1,4 +1,4 @@
-"""A time limit on a block of work (a PDF render), so a hostile lesson cannot hold a worker.
+"""A time limit on a block of work (a parse, a PDF render): a hostile lesson cannot hold a worker.
 
 The limit is a real-time interval timer (SIGALRM): it interrupts pure-Python work, which is where
 WeasyPrint spends its layout time. Signals reach only the main thread, so elsewhere the block
@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
 
-from ..parse.diagnostics import LessonError
+from .parse.diagnostics import LessonError
 
 
 class _Expired(BaseException):
