@@ -37,12 +37,20 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-  "$python" -m venv .venv 2>/dev/null || {
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+  echo "aipm-content needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)" >&2
+  exit 1
+}
+if [ ! -x .venv/bin/pip ]; then
+  # Debian's python3 lacks ensurepip until python3-venv is installed; a failed attempt leaves
+  # a venv without pip, so start again from nothing.
+  if ! "$python" -m venv .venv 2>/dev/null || [ ! -x .venv/bin/pip ]; then
+    rm -rf .venv
     sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get install -y -qq python3-venv >/dev/null
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >/dev/null
     "$python" -m venv .venv
-  }
+  fi
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 extras="all"
