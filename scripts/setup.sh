@@ -52,10 +52,20 @@ if [ ! -x .venv/bin/pip ]; then
     "$python" -m venv .venv
   fi
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+pip_install() {
+  # Fail on a failed install; otherwise show pip's output without this machine's
+  # "WARNING: Location ... is ignored" noise (local mirrors configured in pip.conf).
+  local out
+  if ! out=$(.venv/bin/python -m pip install -q --disable-pip-version-check "$@" 2>&1); then
+    echo "$out" >&2
+    exit 1
+  fi
+  echo "$out" | grep -v "^WARNING: Location" || true
+}
+pip_install --upgrade pip
 extras="all"
 [ "$mode" = "--test" ] && extras="all,test"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]" 2>&1 | grep -v "^WARNING: Location" || true
+pip_install -e ".[$extras]"
 .venv/bin/python -c "import aipm_content" 
 
 if [ "$mode" = "--test" ]; then
