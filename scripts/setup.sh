@@ -60,7 +60,7 @@ pip_install() {
     echo "$out" >&2
     exit 1
   fi
-  echo "$out" | grep -v "^WARNING: Location" || true
+  printf "%s\n" "$out" | grep -v -e "^WARNING: Location" -e "^$" || true
 }
 pip_install --upgrade pip
 extras="all"
