@@ -462,3 +462,47 @@ def test_opened_from_disk_keeps_state_and_is_accessible(
     root = folder.as_uri() + "/"
     assert [u for u in requested if not u.startswith(root)] == []
     context.close()
+
+
+RUBRIC_LESSON = """---
+title: Rubric
+---
+
+## Case
+
+:::{practice}
+:id: practice-recourse
+:min-chars: 40
+:points: 4
+:rubric: false negative=3; recourse=2
+A lender's model denies loans.
+
+The call: What do you ask the data science lead?
+:::
+"""
+
+
+def test_rubric_keywords_add_points(browser: Browser, tmp_path: Path) -> None:
+    """As in H5P's Essay: meeting the minimum earns the points, each keyword found (a whole
+    word or phrase, any case) adds its own; a keyword inside a longer word does not count."""
+    from aipm_content import parse
+
+    zipped = export(parse(RUBRIC_LESSON, path="rubric.md"), "scorm", tmp_path / "rubric.zip")
+    with zipfile.ZipFile(zipped) as archive:
+        archive.extractall(tmp_path / "pkg")
+    page = browser.new_page()
+    page.goto((tmp_path / "pkg" / "index.html").as_uri())
+    answer = page.locator("#practice-recourse-answer")
+    submit = page.locator("#practice-recourse button[type=submit]")
+    feedback = page.locator("#practice-recourse .feedback")
+    cases = [
+        ("We should check the model before we ship it to anyone.", "4 of 9"),
+        ("What is the False Negative rate, and how often is it wrong?", "7 of 9"),
+        ("Ask for false negatives and the recourse a denied borrower has.", "6 of 9"),
+        ("Our false negative rate, and what recourse do applicants get?", "9 of 9"),
+    ]
+    for text, points in cases:
+        answer.fill(text)
+        submit.click()
+        expect(feedback).to_have_text(f"Submitted: {points} points.")
+    page.close()
