@@ -410,8 +410,8 @@ def test_paper_sizes(seed_reader: pypdf.PdfReader, small_pdf: Path) -> None:
 
 
 def test_brand_colour_reaches_the_stylesheet() -> None:
-    css = lesson_css(PdfOptions(accent_color="#7A1F5C", highlight_color="#abc"))
-    assert "--accent: #7a1f5c" in css and "--highlight: #abc" in css
+    css = lesson_css(PdfOptions(accent_color="#7A1F5C", highlight_color="#735"))
+    assert "--accent: #7a1f5c" in css and "--highlight: #735" in css
     assert "size: letter" in lesson_css(PdfOptions(paper="letter"))
 
 
@@ -419,6 +419,16 @@ def test_brand_colour_reaches_the_stylesheet() -> None:
 def test_colours_must_be_hex(bad: str) -> None:
     with pytest.raises(ValidationError):
         PdfOptions(accent_color=bad)
+
+
+@pytest.mark.parametrize(
+    ("colour", "ratio"), [("#ffff00", "1.07"), ("#777777", "4.48"), ("#abc", "1.96")]
+)
+def test_brand_colours_must_be_readable_on_white(colour: str, ratio: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        PdfOptions(highlight_color=colour)
+    assert f"contrast of {ratio}:1 on white" in str(caught.value)
+    assert PdfOptions(accent_color="#767676").accent_color == "#767676"  # 4.54:1, just enough
 
 
 def test_repository_settings_file_is_valid() -> None:

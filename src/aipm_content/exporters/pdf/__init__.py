@@ -21,13 +21,36 @@ from ..output import atomic_path
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
+MIN_CONTRAST = 4.5
+"""WCAG 2.x AA contrast for normal text: brand colours set headings and labels on white."""
+
+
 def check_colour(value: str) -> str:
-    """A CSS hex colour (#rgb or #rrggbb), lower-cased so equal colours give equal PDFs."""
+    """A CSS hex colour (#rgb or #rrggbb) readable as text on white, lower-cased so equal
+    colours give equal PDFs."""
     if not _HEX.match(value):
         raise PydanticCustomError(
             "bad-colour", "{value!r} is not a hex colour like #1f5f8b", {"value": value}
         )
+    ratio = contrast_on_white(value)
+    if ratio < MIN_CONTRAST:
+        raise PydanticCustomError(
+            "low-contrast",
+            "{value} has a contrast of {ratio}:1 on white; text needs at least 4.5:1",
+            {"value": value, "ratio": f"{ratio:.2f}"},
+        )
     return value.lower()
+
+
+def contrast_on_white(value: str) -> float:
+    """WCAG contrast ratio of a hex colour against white."""
+    digits = value[1:]
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
 
 
 class PdfOptions(ExportOptions):
