@@ -342,7 +342,7 @@ def test_lesson_wide_problems_are_collected_with_a_context() -> None:
 @pytest.mark.parametrize(
     ("field", "value", "error"),
     [
-        ("language", "english", "string_pattern_mismatch"),
+        ("language", "english", "bad-language"),
         ("revision", "1 Nov 2026", "bad-revision"),
         ("base_iri", "https://e.com/lessons", "bad-base-iri"),
         ("base_iri", "https://e.com/?x=1/", "bad-base-iri"),

@@ -161,6 +161,18 @@ class Lesson(Node):
 
     _iri = field_validator("base_iri")(classmethod(lambda cls, v: check_base_iri(v)))
 
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language(cls, value: object) -> object:
+        # Said plainly here, before the pattern would answer with a regular expression.
+        if isinstance(value, str) and not re.match(_BCP47, value):
+            raise PydanticCustomError(
+                "bad-language",
+                "{value} is not a BCP 47 tag such as en-IN, hi-IN or en",
+                {"value": repr(value)},
+            )
+        return value
+
     @field_validator("revision")
     @classmethod
     def _revision(cls, value: str | None) -> str | None:

@@ -30,7 +30,7 @@ def check_colour(value: str) -> str:
     colours give equal PDFs."""
     if not _HEX.match(value):
         raise PydanticCustomError(
-            "bad-colour", "{value!r} is not a hex colour like #1f5f8b", {"value": value}
+            "bad-colour", "{value} is not a hex colour like #1f5f8b", {"value": repr(value)}
         )
     ratio = contrast_on_white(value)
     if ratio < MIN_CONTRAST:
