@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from aipm_content import Lesson, load
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_MD = ROOT / "content" / "ai-pm-career-path.md"
@@ -25,8 +27,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture(scope="session")
-def seed_lesson():  # type: ignore[no-untyped-def]
+def seed_lesson() -> Lesson:
     """The bundled lesson, parsed once per session."""
-    from aipm_content import load
-
     return load(SEED_MD)
