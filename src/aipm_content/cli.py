@@ -248,6 +248,8 @@ def exporter_command(name: str) -> click.Command:
         **flags: Any,
     ) -> None:
         lesson = load(source, format=source_format)
+        if isinstance(flags.get("theme_css"), Path):
+            flags["theme_css"] = flags["theme_css"].read_text(encoding="utf-8")
         options = load_settings(model, name, flags, settings)
         target = output or Path(f"{source.stem}{exporter.suffix}")
         try:
@@ -279,6 +281,11 @@ def exporter_command(name: str) -> click.Command:
         ),
     ]
     for field_name, field in model.model_fields.items():
+        if field_name == "theme_css":  # the flag names a file; its text becomes the option
+            css_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+            theme = click.Option(["--theme", "theme_css"], type=css_file, help=field.description)
+            params.append(theme)
+            continue
         click_type, is_flag = _click_type(field.annotation)
         flag = "--" + field_name.replace("_", "-")
         decls = [f"{flag}/--no-{flag[2:]}" if is_flag else flag, field_name]

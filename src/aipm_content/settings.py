@@ -38,6 +38,12 @@ def load_settings(
                 str(path), getattr(exc, "lineno", 1), getattr(exc, "colno", 1), "settings", str(exc)
             ) from None
         values = {k.replace("-", "_"): v for k, v in values.items()}
+    theme = folder / f"{name}.css"
+    theme_from_file = (
+        "theme_css" in model.model_fields and flags.get("theme_css") is None and theme.is_file()
+    )
+    if theme_from_file:
+        values["theme_css"] = theme.read_text(encoding="utf-8")
     values.update({k: v for k, v in flags.items() if v is not None})
     try:
         return model.model_validate(values)
@@ -45,6 +51,9 @@ def load_settings(
         problems = []
         for err in exc.errors():
             key = ".".join(str(p) for p in err["loc"])
+            if key == "theme_css" and theme_from_file:
+                problems.append(Diagnostic(str(theme), 1, 1, "settings", err["msg"]))
+                continue
             from_file = bool(text) and key.split(".")[0] not in flags
             where = str(path) if from_file else "<command line>"
             line = _line_of(text, key.split(".")[0]) if from_file else 1

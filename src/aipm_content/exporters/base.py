@@ -7,11 +7,13 @@ imported inside ``export``, so ``aipm-export check`` and ``json`` never load the
 from __future__ import annotations
 
 import importlib
+import re
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from ..model.lesson import Lesson
 
@@ -29,6 +31,30 @@ class ExportOptions(BaseModel):
     """Base of every exporter's options; fields become CLI flags and settings-file keys."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+# A theme is style rules only: nothing it could fetch (fonts, images, other sheets) and no
+# legacy script hooks, so an override cannot reach outside the book, package or lesson folder.
+_THEME_FORBIDDEN = re.compile(r"@import|url\s*\(|expression\s*\(|javascript:|behavior\s*:", re.I)
+
+
+class ThemedOptions(ExportOptions):
+    """Options of an HTML-based channel, whose default theme a project may extend."""
+
+    theme_css: str | None = Field(default=None, max_length=200_000)
+    """CSS appended to the default theme (read from exporters/<format>.css, or --theme FILE)."""
+
+    @field_validator("theme_css")
+    @classmethod
+    def _rules_only(cls, css: str | None) -> str | None:
+        if css is not None and (found := _THEME_FORBIDDEN.search(css)):
+            line = css.count("\n", 0, found.start()) + 1
+            raise PydanticCustomError(
+                "theme-css",
+                "line {line}: {what} is not allowed in a theme (style rules only, nothing fetched)",
+                {"line": line, "what": repr(found.group())},
+            )
+        return css
 
 
 class Exporter(Protocol):

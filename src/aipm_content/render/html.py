@@ -55,6 +55,13 @@ def letter(index: int) -> str:
     return chr(ord("A") + index) if index < 26 else str(index + 1)
 
 
+def themed(default_css: str, theme_css: str | None) -> str:
+    """A channel's default stylesheet with the project's theme override after it (so it wins)."""
+    if not theme_css:
+        return default_css
+    return f"{default_css}\n/* theme override (exporters/<format>.css) */\n{theme_css}\n"
+
+
 def minutes(value: int) -> str:
     """``8 min``, ``1 h 20 min``."""
     hours, mins = divmod(value, 60)

@@ -11,24 +11,24 @@ from pathlib import Path
 from typing import ClassVar
 
 from ...model.lesson import Lesson
-from ..base import ExportOptions
+from ..base import ExportOptions, ThemedOptions
 from ..output import write_atomic
 
 
-class EpubOptions(ExportOptions):
+class EpubOptions(ThemedOptions):
     """Options of the EPUB exporter."""
 
     preview: Path | None = None
     """Also write a PNG screenshot of every page into this folder (needs Chromium)."""
 
 
-def epub_bytes(lesson: Lesson) -> bytes:
+def epub_bytes(lesson: Lesson, theme_css: str | None = None) -> bytes:
     """The EPUB file of ``lesson``: the same lesson always gives the same bytes."""
     from .content import book_content
     from .metadata import modified_time
     from .package import package_epub
 
-    return package_epub(lesson, book_content(lesson), modified_time(lesson))
+    return package_epub(lesson, book_content(lesson, theme_css), modified_time(lesson))
 
 
 class EpubExporter:
@@ -40,7 +40,7 @@ class EpubExporter:
     options_model: ClassVar[type[ExportOptions]] = EpubOptions
 
     def export(self, lesson: Lesson, out: Path, options: EpubOptions) -> Path:
-        write_atomic(out, epub_bytes(lesson))
+        write_atomic(out, epub_bytes(lesson, options.theme_css))
         if options.preview is not None:
             from .preview import preview_pages
 

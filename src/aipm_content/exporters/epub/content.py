@@ -18,7 +18,7 @@ from markupsafe import Markup
 from ...model.lesson import Lesson
 from ...parse.diagnostics import error
 from ...parse.limits import resolve_image
-from ...render.html import render
+from ...render.html import render, themed
 from .cover import cover_svg
 
 if TYPE_CHECKING:
@@ -220,7 +220,7 @@ def landmarks(lesson: Lesson) -> list[dict[str, str]]:
     ]
 
 
-def book_content(lesson: Lesson) -> BookContent:
+def book_content(lesson: Lesson, theme_css: str | None = None) -> BookContent:
     """Render and assemble every file of the book, in manifest order."""
     # Documents holding lesson text (whose links and images need finishing): uid -> (file, XML).
     texts = {
@@ -271,7 +271,7 @@ def book_content(lesson: Lesson) -> BookContent:
     resources = [
         *spine,
         Resource("cover-image", COVER_IMAGE, "image/svg+xml", cover_svg(lesson), ("cover-image",)),
-        Resource("css", CSS_HREF, "text/css", THEME.read_bytes()),
+        Resource("css", CSS_HREF, "text/css", themed(THEME.read_text("utf-8"), theme_css).encode()),
         *images.by_path.values(),
     ]
     return BookContent(

@@ -15,7 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from ...model.lesson import Lesson
 from ...parse.diagnostics import Diagnostic, LessonError
-from ..base import ExportOptions
+from ..base import ExportOptions, ThemedOptions
 from ..output import atomic_path
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -53,7 +53,7 @@ def contrast_on_white(value: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
-class PdfOptions(ExportOptions):
+class PdfOptions(ThemedOptions):
     """Options of the PDF exporter (also the keys of exporters/pdf.toml)."""
 
     paper: Literal["a4", "letter"] = "a4"

@@ -14,7 +14,7 @@ from jinja2 import Environment
 from ...model.blocks import Block
 from ...model.lesson import Lesson, activity_title
 from ...parse.diagnostics import LessonError
-from ...render.html import TEMPLATES, environment, render_section
+from ...render.html import TEMPLATES, environment, render_section, themed
 from . import PdfOptions
 from .fetcher import LessonFetcher, Locate, RefusedResource, nowhere
 
@@ -116,7 +116,8 @@ def lesson_css(options: PdfOptions) -> str:
         f":root {{ --accent: {options.accent_color}; --highlight: {options.highlight_color}; }}\n"
         f"html {{ string-set: brand {_css_string(brand)}; }}\n"
     )
-    return THEME.read_text(encoding="utf-8") + "\n/* options */\n" + settings
+    default = THEME.read_text(encoding="utf-8") + "\n/* options */\n" + settings
+    return themed(default, options.theme_css)
 
 
 def render_pdf(html: str, css: str, root: Path | None, locate: Locate = nowhere) -> bytes:

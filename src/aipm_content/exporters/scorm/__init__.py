@@ -8,11 +8,11 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from ...model.lesson import Lesson
-from ..base import ExportOptions
+from ..base import ExportOptions, ThemedOptions
 from .package import package_files, write_package, zip_date
 
 
-class ScormOptions(ExportOptions):
+class ScormOptions(ThemedOptions):
     """Options of the SCORM exporter (also the keys of exporters/scorm.toml)."""
 
     scorm: Literal["1.2", "2004"] = "1.2"
@@ -30,7 +30,7 @@ class ScormExporter:
     options_model: ClassVar[type[ExportOptions]] = ScormOptions
 
     def export(self, lesson: Lesson, out: Path, options: ScormOptions) -> Path:
-        files = package_files(lesson, options.scorm, options.mastery_score)
+        files = package_files(lesson, options.scorm, options.mastery_score, options.theme_css)
         return write_package(out, files, zip_date(lesson))
 
 

@@ -16,7 +16,7 @@ from ...model.lesson import Lesson
 from ...model.measure import rich_texts, words_in
 from ...parse.diagnostics import Diagnostic, LessonError
 from ...parse.limits import resolve_image
-from ...render.html import render
+from ...render.html import render, themed
 from ..output import atomic_path
 from .limits import LIMITS, Version, player_limits
 from .manifest import LAUNCH, MANIFEST, manifest_problems, manifest_xml
@@ -146,7 +146,9 @@ def _walk(inlines: list[Any]) -> list[Any]:
     return out
 
 
-def package_files(lesson: Lesson, version: Version, mastery_score: int | None) -> dict[str, bytes]:
+def package_files(
+    lesson: Lesson, version: Version, mastery_score: int | None, theme_css: str | None = None
+) -> dict[str, bytes]:
     """Every entry of the package by name, the manifest included and checked."""
     check_limits(lesson, version)
     config = player_config(lesson, version, mastery_score)
@@ -161,7 +163,7 @@ def package_files(lesson: Lesson, version: Version, mastery_score: int | None) -
     )
     files: dict[str, bytes] = {
         LAUNCH: page.encode("utf-8"),
-        "player.css": (THEME / "player.css").read_bytes(),
+        "player.css": themed((THEME / "player.css").read_text("utf-8"), theme_css).encode(),
         "player.js": (ASSETS / "player.js").read_bytes(),
     }
     files.update(images(lesson))
