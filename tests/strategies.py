@@ -338,13 +338,16 @@ def lessons(draw: st.DrawFn) -> Lesson:
         ]
     for _ in range(draw(st.integers(0 if sections else 1, 3))):
         blocks = [draw(block(k)) for k in draw(st.lists(kinds, max_size=4))]
+        line_number = next(line)
+        # Sometimes pinned with "## Title {#id}", which the writer must then keep.
+        pinned = f"part-{line_number}" if draw(st.booleans()) else None
         sections.append(
             {
                 "type": "section",
-                "id": None,
+                "id": pinned,
                 "title": draw(titles),
                 "blocks": blocks,
-                "_line": next(line),
+                "_line": line_number,
             }
         )
     judgments = []

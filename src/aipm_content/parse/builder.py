@@ -21,7 +21,7 @@ from .ids import assign_ids
 from .kinds import DIRECTIVES
 from .limits import check_image
 from .markdown import markdown_parser
-from .syntax import OPTION_FIELDS, OPTIONS, SPEAKER, opening
+from .syntax import HEADING_ID, OPTION_FIELDS, OPTIONS, SPEAKER, opening
 from .tree import InlineTooDeep, TNode, inline_dicts, inline_plain
 
 Loc = tuple[Any, ...]
@@ -162,14 +162,17 @@ class Builder:
             )
             self.fail(node.line, 1, "heading-level", f"sections start with '## ' headings; {hint}")
             return None
-        inline = node.inline
-        title = inline_plain(inline.children or []) if inline else ""
+        raw = node.inline.content if node.inline else ""
+        pinned = HEADING_ID.search(raw)
+        if pinned is not None:  # "## Title {#id}": the title without its id
+            raw = raw[: pinned.start()]
+        title = inline_plain(markdown_parser().parseInline(raw)[0].children or []) if raw else ""
         if not title.strip():
             self.fail(node.line, 1, "empty", "heading is empty")
             return None
         return {
             "type": "section",
-            "id": None,
+            "id": pinned.group(1) if pinned else None,
             "title": title.strip(),
             "blocks": [],
             "_line": node.line,

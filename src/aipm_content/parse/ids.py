@@ -11,6 +11,12 @@ if TYPE_CHECKING:
     from .builder import Builder
 
 
+def section_id(title: str) -> str:
+    """The id a ``## Title`` heading derives: the slug of its title."""
+    slug = slugify(title)
+    return slug if slug[:1].isalpha() else make_id("section", title)
+
+
 def choice_id(text: str) -> str:
     slug = slugify(text, max_words=5, max_length=40)
     return slug if slug[:1].isalpha() else make_id("choice", text, max_words=5)
@@ -78,8 +84,7 @@ def assign_ids(b: Builder, sections: list[dict[str, Any]]) -> None:
                 taken.setdefault(block["id"], block.get("_line", 1))
     for section in sections:
         if section["id"] is None:
-            slug = slugify(section["title"])
-            section["id"] = slug if slug[:1].isalpha() else make_id("section", section["title"])
+            section["id"] = section_id(section["title"])
         for block in [section, *section["blocks"]]:
             if block.get("id") and block is not section:
                 continue

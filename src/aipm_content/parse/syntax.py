@@ -21,6 +21,8 @@ REACTIONS = re.compile(r"(?<!\\)\{(?P<list>[a-z0-9_+-]+=\d+(?:[ ,]+[a-z0-9_+-]+=
 # A dialogue line that lost its speaker: "(Role): text" or ": text".
 NAMELESS = re.compile(r"^(\([^()\n]*\))?[ \t]*:[ \t]")
 THE_CALL = "The call:"
+# "## Title {#section-id}" pins a section's id (an escaped "\\{" is title text).
+HEADING_ID = re.compile(r"(?<!\\)\{#([^}]*)\}\s*$")
 NEXT_STEP_SEPARATOR = re.compile(r"^\s*(?:[—–-]\s+|:\s*)?")
 
 # Directive name -> options it accepts (every directive also takes :id:).

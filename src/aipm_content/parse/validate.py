@@ -26,6 +26,15 @@ def strip_private(value: Any) -> Any:
     return value
 
 
+ID_RULE = "lowercase ASCII letters, digits and single hyphens, starting with a letter"
+PATTERN_RULES = {
+    "id": f"an id: {ID_RULE}",
+    "case": f"an id: {ID_RULE}",
+    "channel": "a channel: '#' then letters, digits, '.', '-' or '_' (no spaces)",
+}
+"""Fields whose pattern an author should read as a rule, not as a regular expression."""
+
+
 def validate(b: Builder, data: dict[str, Any]) -> Lesson:
     """Validate the whole lesson once; map each pydantic error to the source line it came from."""
     problems: list[Any] = []
@@ -43,7 +52,10 @@ def validate(b: Builder, data: dict[str, Any]) -> Lesson:
             line, col = lookup(b, loc)
             # Name the field ("min_chars: ..."); a check on a whole node speaks for itself.
             field = str(loc[-1]) if loc and isinstance(loc[-1], str) else ""
-            b.fail(line, col, _code(err["type"]), f"{field}: {err['msg']}" if field else err["msg"])
+            message = err["msg"]
+            if field in PATTERN_RULES and err["type"] == "string_pattern_mismatch":
+                message = f"{err['input']!r} is not {PATTERN_RULES[field]}"
+            b.fail(line, col, _code(err["type"]), f"{field}: {message}" if field else message)
     # Checks across nodes are only trusted once every node could be built.
     for loc, code, message in problems if not structural else []:
         line, col = lookup(b, tuple(loc))

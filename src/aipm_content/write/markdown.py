@@ -14,8 +14,10 @@ paragraph. Text is escaped wherever the parser would read it as syntax:
 * links are written ``[text](href)``, or ``[text](<href>)`` when the href holds parentheses;
 * reactions are written ``{fire=3 heart=2}`` after a thread message.
 
-What the authoring format cannot say, and so does not round-trip: ids of sections, paragraphs,
-lists and quotes other than the derived ones; an empty introduction; an exercise with closing
+A section whose id is not the one its title derives gets ``## Title {#id}``.
+
+What the authoring format cannot say, and so does not round-trip: ids of paragraphs, lists and
+quotes other than the derived ones; an empty introduction; an exercise with closing
 paragraphs but no steps (they read back as instructions); two emphasis/strong nodes directly
 side by side; a next-step description starting with a separator (`` —–-:``); link hrefs that
 markdown-it would normalise (percent-encoding); speaker names that start with a non-letter or
@@ -47,6 +49,7 @@ from ..model.blocks import (
 )
 from ..model.inline import Code, Emphasis, Image, Inline, LineBreak, Link, RichText, Strong, Text
 from ..model.lesson import Lesson
+from ..parse.ids import section_id
 from ..parse.syntax import SPEAKER, THE_CALL
 
 INLINE_META = frozenset("\\`*_[]<>#&{}|!")
@@ -155,7 +158,8 @@ class Writer:
             )
         for section in lesson.sections:
             if section.title is not None:
-                parts.append(f"## {escape_text(section.title)}")
+                pin = "" if section.id == section_id(section.title) else f" {{#{section.id}}}"
+                parts.append(f"## {escape_text(section.title)}{pin}")
                 self.last_list = None
             for block in section.blocks:
                 parts.append(self.block(block))
