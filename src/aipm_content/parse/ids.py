@@ -22,7 +22,7 @@ def choice_id(text: str) -> str:
     return slug if slug[:1].isalpha() else make_id("choice", text, max_words=5)
 
 
-def derived_id(block: dict[str, Any], judgments: dict[int, str]) -> str:
+def derived_id(block: dict[str, Any]) -> str:
     """``type-words``: from the title, or the first words of the block's text."""
     kind = str(block["type"])
     prefix = {"paragraph": "p", "next_steps": "next-steps"}.get(kind, kind)
@@ -94,7 +94,7 @@ def assign_ids(b: Builder, sections: list[dict[str, Any]]) -> None:
                 and taken[block["id"]] == block.get("_line", 1)
             ):
                 continue
-            base = block["id"] if block is section else derived_id(block, {})
+            base = block["id"] if block is section else derived_id(block)
             candidate, n = base, 1
             if block.get("type") in ACTIVITY_KINDS and candidate in taken:
                 b.fail(

@@ -585,7 +585,7 @@ class ReadingAppReader:
         texts = [p.text for p in paras]
         case = next((block for seen, block in reversed(self.judgments) if seen == texts), None)
         if case is not None:
-            return {**data, "case": derived_id(case, {})}
+            return {**data, "case": derived_id(case)}
         scenario, question = self.case_and_call(pending, paras, loc, "a practice")
         if question is None:
             return None
