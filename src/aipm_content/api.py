@@ -101,6 +101,8 @@ def _parse_timeout(path: str) -> LessonError:
 
 def parse_json(text: str, path: str) -> Lesson:
     """A lesson exported as JSON (``aipm-export json``), read back into the model."""
+    from .parse.validate import error_code
+
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -109,7 +111,7 @@ def parse_json(text: str, path: str) -> Lesson:
         raise LessonError(
             [
                 Diagnostic(path, 1, 1, "control-character", f"{where}: {message}")
-                for where, message in found[:10]
+                for where, message in found[: limits.MAX_CHARACTER_PROBLEMS]
             ]
         )
     try:
@@ -120,7 +122,7 @@ def parse_json(text: str, path: str) -> Lesson:
                 path,
                 1,
                 1,
-                e["type"].replace("_", "-"),
+                error_code(e["type"]),
                 f"{'.'.join(map(str, e['loc'])) or 'lesson'}: {e['msg']}",
             )
             for e in exc.errors()

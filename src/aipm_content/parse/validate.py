@@ -55,7 +55,7 @@ def validate(b: Builder, data: dict[str, Any]) -> Lesson:
             message = err["msg"]
             if field in PATTERN_RULES and err["type"] == "string_pattern_mismatch":
                 message = f"{err['input']!r} is not {PATTERN_RULES[field]}"
-            b.fail(line, col, _code(err["type"]), f"{field}: {message}" if field else message)
+            b.fail(line, col, error_code(err["type"]), f"{field}: {message}" if field else message)
     # Checks across nodes are only trusted once every node could be built.
     for loc, code, message in problems if not structural else []:
         line, col = lookup(b, tuple(loc))
@@ -88,7 +88,7 @@ def lookup(b: Builder, loc: Loc) -> tuple[int, int]:
     return 1, 1
 
 
-def _code(pydantic_type: str) -> str:
+def error_code(pydantic_type: str) -> str:
     known = {
         "greater_than_equal": "out-of-range",
         "less_than_equal": "out-of-range",
