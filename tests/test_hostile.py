@@ -137,6 +137,30 @@ GENERATED: dict[str, Callable[[], str]] = {
 }
 
 
+def _symlink(target: str) -> Callable[[Path, Path], None]:
+    return lambda source, outside: source.symlink_to(target.format(outside=outside))
+
+
+def _sparse(size: int) -> Callable[[Path, Path], None]:
+    def make(source: Path, outside: Path) -> None:
+        with source.open("wb") as handle:
+            handle.truncate(size)
+
+    return make
+
+
+# Sources that cannot be committed: links, a fifo, a file too large to read.
+SPECIAL: dict[str, Callable[[Path, Path], None]] = {
+    "gen-source-symlink-out.txt": _symlink("{outside}/secret.txt"),
+    "gen-source-symlink-parent.md": _symlink("../outside/secret.md"),
+    "gen-source-symlink-dev-zero.md": _symlink("/dev/zero"),
+    "gen-source-symlink-inside.md": _symlink("link-safe.md"),
+    "gen-source-fifo.md": lambda source, outside: os.mkfifo(source),
+    "gen-source-sparse-20gb.md": _sparse(20 * 1024**3),
+}
+SECRET_TEXT = "Secret\n\nTOP-SECRET: this file lies outside the lesson's folder\n"
+
+
 def _make_assets(folder: Path, outside: Path) -> None:
     """Files a committed case points at that cannot be committed: big, special or linked."""
     images = folder / "images"
@@ -166,11 +190,15 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     outside = base / "outside"
     outside.mkdir()
     (outside / "secret.png").write_bytes(SECRET)
+    (outside / "secret.txt").write_text(SECRET_TEXT, encoding="utf-8")
+    (outside / "secret.md").write_text("---\ntitle: Secret\n---\n\n" + SECRET_TEXT, "utf-8")
     folder = base / "lesson"
     shutil.copytree(CORPUS, folder, ignore=shutil.ignore_patterns("EXPECTED.toml", ".*"))
     _make_assets(folder, outside)
     for name, make in GENERATED.items():
         (folder / name).write_text(make(), encoding="utf-8")
+    for name, make_special in SPECIAL.items():
+        make_special(folder / name, outside)
     return Corpus(folder, outside)
 
 
@@ -198,7 +226,7 @@ EXPORTERS = available_exporters()
 
 
 def test_every_case_has_an_expectation_and_every_expectation_a_case() -> None:
-    assert set(committed_cases()) | set(GENERATED) == set(EXPECTED)
+    assert set(committed_cases()) | set(GENERATED) | set(SPECIAL) == set(EXPECTED)
     assert len(EXPECTED) >= 40
     assert {".md", ".txt"} <= {Path(case).suffix for case in EXPECTED}
 
@@ -496,7 +524,7 @@ def assert_inert(fmt: str, data: bytes, corpus: Corpus) -> None:
 
 def test_size_limits_are_explained(corpus: Corpus) -> None:
     result = run_cli(["check", str(corpus.source("gen-10mb.md"))])
-    assert f"{MAX_SOURCE_BYTES:,} character limit" in result.stderr
+    assert f"{MAX_SOURCE_BYTES:,} byte limit" in result.stderr
     result = run_cli(["check", str(corpus.source("image-huge.md"))])
     assert str(MAX_IMAGE_BYTES) in result.stderr
 

@@ -39,21 +39,21 @@ def source_format(path: Path, given: SourceFormat | None = None) -> SourceFormat
     return fmt
 
 
-def read_source(path: Path) -> str:
-    """The file's text; unreadable or non-UTF-8 files become located errors."""
-    where = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise error(
-            where, 1, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}"
-        ) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise error(where, line, col, "encoding", "the file is not valid UTF-8") from None
+def read_source(path: Path, data: bytes | None = None) -> str:
+    """The file's text, read through ``sources`` (inside its folder, a regular file, within
+    the size limit, UTF-8); anything else is a located error. ``data``: bytes already read."""
+    from .sources import decode
+
+    if data is None:
+        data = source_bytes(path)
+    return decode(data, str(path))
+
+
+def source_bytes(path: Path) -> bytes:
+    """The source's bytes, read the one sanctioned way (see ``sources.read_limited``)."""
+    from .sources import read_limited
+
+    return read_limited(path, folder=path.parent, limit=limits.MAX_SOURCE_BYTES)
 
 
 def parse(
@@ -146,8 +146,14 @@ def _forbidden_in_json(value: Any, where: str = "lesson") -> list[tuple[str, str
     return [found for key, item in items for found in _forbidden_in_json(item, f"{where}.{key}")]
 
 
-def load(path: str | Path, *, format: SourceFormat | None = None) -> Lesson:
-    """Read a lesson file (.md authoring format, .txt reading-app text, or .json export)."""
+def load(
+    path: str | Path, *, format: SourceFormat | None = None, data: bytes | None = None
+) -> Lesson:
+    """Read a lesson file (.md authoring format, .txt reading-app text, or .json export).
+
+    ``data``: the file's bytes when the caller has already read them (``build`` hashes the
+    very bytes it parses).
+    """
     path = Path(path)
     fmt = source_format(path, format)
     stem = path.stem if path.stem[:1].isalpha() else None
@@ -155,7 +161,7 @@ def load(path: str | Path, *, format: SourceFormat | None = None) -> Lesson:
 
     lesson_id = slugify(stem, max_words=12) if stem else None
     return parse(
-        read_source(path),
+        read_source(path, data),
         format=fmt,
         path=str(path),
         lesson_id=lesson_id or None,

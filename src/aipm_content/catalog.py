@@ -28,13 +28,14 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
-from .api import SUFFIXES, load
+from .api import SUFFIXES, load, source_bytes
 from .cache import BuildCache, Entry, image_digest, input_key, sha256_bytes, sha256_file
 from .exporters.base import Exporter, ExportOptions, get_exporter
 from .model.inline import Image
 from .model.lesson import Lesson
-from .parse.diagnostics import Diagnostic, LessonError
+from .parse.diagnostics import Diagnostic, LessonError, printable
 from .settings import load_settings
 
 Status = Literal["built", "cached", "failed"]
@@ -223,8 +224,8 @@ def plan(
             continue
         stems[source.stem] = source
         try:
-            source_hash = sha256_bytes(source.read_bytes())
-        except OSError:
+            source_hash = sha256_bytes(source_bytes(source))
+        except LessonError:
             source_hash = "unreadable"  # load() reports it with its location
         targets: dict[str, Path] = {}
         for fmt, opts_json in options_json.items():
@@ -363,6 +364,12 @@ SUMMARY_ROWS = 60
 unreadable, and rich takes ~3 ms to lay out each row)."""
 
 
+def plain(text: str) -> Text:
+    """A table cell shown as written: a file name's ``[bold]`` is not markup, its control
+    characters are escaped."""
+    return Text(printable(text))
+
+
 def summary_table(result: CatalogResult) -> Table:
     """One row per failed output, per built output (grouped by format in large builds), and
     one row per format for the unchanged lessons taken from the cache."""
@@ -376,8 +383,9 @@ def summary_table(result: CatalogResult) -> Table:
     for o in result.outcomes:
         if o.status == "failed" or (o.status == "built" and not group_built):
             output = str(o.output) if o.output and o.status != "failed" else "-"
-            status = f"[{style[o.status]}]{o.status}[/]"
-            table.add_row(o.source.name, o.fmt, status, f"{o.seconds:.2f} s", output)
+            badge = Text(o.status, style=style[o.status])
+            name = plain(o.source.name)
+            table.add_row(name, o.fmt, badge, f"{o.seconds:.2f} s", plain(output))
     for status in ("built", "cached") if group_built else ("cached",):
         for fmt in formats:
             group = [o for o in result.outcomes if o.status == status and o.fmt == fmt]
@@ -385,7 +393,8 @@ def summary_table(result: CatalogResult) -> Table:
                 seconds = f"{sum(o.seconds for o in group):.2f} s" if status == "built" else "-"
                 folder = str(group[0].output.parent) if group[0].output else "-"
                 lessons = f"{len(group)} lesson{'s' if len(group) != 1 else ''}"
-                table.add_row(lessons, fmt, f"[{style[status]}]{status}[/]", seconds, folder)
+                shown = Text(status, style=style[status])
+                table.add_row(lessons, fmt, shown, seconds, plain(folder))
     return table
 
 

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from . import __version__
 from .api import SourceFormat, load
-from .parse.diagnostics import LessonError, error
+from .parse.diagnostics import LessonError, error, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 SOURCE_FORMATS = ["markdown", "text", "json"]
@@ -26,6 +26,11 @@ SOURCE_FORMATS = ["markdown", "text", "json"]
 # emoji=False: rich would otherwise print a message's ":id:" (or a lesson's ":fire:") as an emoji.
 err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 out_console = Console(highlight=False, soft_wrap=True, emoji=False)
+
+
+def say(text: str) -> None:
+    """Print a message verbatim: no rich markup, and file names' control characters escaped."""
+    out_console.print(printable(text), markup=False)
 
 
 def report(exc: LessonError) -> None:
@@ -50,7 +55,8 @@ def guarded(func: F) -> F:
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:
-            err_console.print(f"internal error: {type(exc).__name__}: {exc}", markup=False)
+            fault = printable(f"internal error: {type(exc).__name__}: {exc}")
+            err_console.print(fault, markup=False)
             err_console.print("please report this with the lesson that caused it", markup=False)
             sys.exit(1)
 
@@ -115,10 +121,8 @@ def check(sources: tuple[Path, ...], source_format: SourceFormat | None) -> None
         except LessonError as exc:
             problems.extend(exc.diagnostics)
             continue
-        out_console.print(
-            f"{source}: ok ({lesson.reading_minutes} min read, "
-            f"{len(lesson.activities)} activities)",
-            markup=False,
+        say(
+            f"{source}: ok ({lesson.reading_minutes} min read, {len(lesson.activities)} activities)"
         )
     if problems:
         raise LessonError(problems)
@@ -140,7 +144,7 @@ def schema(write: bool, output: Path | None) -> None:
     if write:
         target = output or SCHEMA_PATH
         write_atomic(target, schema_text().encode("utf-8"))
-        out_console.print(f"wrote {target}", markup=False)
+        say(f"wrote {target}")
     else:
         click.echo(schema_text(), nl=False)
 
@@ -160,7 +164,7 @@ def convert(source: Path, source_format: SourceFormat | None, output: Path) -> N
     from .write.convert import convert as convert_file
 
     convert_file(source, output, source_format=source_format)
-    out_console.print(f"wrote {output}", markup=False)
+    say(f"wrote {output}")
 
 
 @main.command()
@@ -257,7 +261,7 @@ def exporter_command(name: str) -> click.Command:
         except OSError as exc:  # the output path: a missing or read-only folder, a full disk
             why = f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
             raise error(str(target), 1, 1, "output", f"cannot write: {why}") from None
-        out_console.print(f"wrote {target}", markup=False)
+        say(f"wrote {target}")
 
     params: list[click.Parameter] = [
         click.Argument(["source"], type=click.Path(path_type=Path, dir_okay=False)),

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# What a terminal would act on rather than show: C0 and C1 controls (newline, ESC, ...), DEL,
+# bidirectional overrides and Unicode line separators. A file name holding them could forge a
+# diagnostic line or send escape sequences, so they are shown escaped, as Python would.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would interpret escaped (``\\n``, ``\\x1b``)."""
+    return _UNPRINTABLE.sub(lambda m: _SHORT.get(m.group(), _escape(m.group())), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @dataclass(frozen=True, order=True)
@@ -16,7 +33,8 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: error[{self.code}]: {self.message}"
+        where = f"{self.path}:{self.line}:{self.col}"
+        return printable(f"{where}: error[{self.code}]: {self.message}")
 
 
 class LessonError(Exception):
