@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-SCORM_AGAIN = HERE.parent / "js" / "node_modules" / "scorm-again" / "dist"
+SCORM_AGAIN = (HERE.parent / "js" / "node_modules" / "scorm-again" / "dist").resolve()
 
 
 class LmsServer:
