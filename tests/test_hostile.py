@@ -49,7 +49,8 @@ CLI_BIN = Path(sys.executable).parent / "aipm-export"
 LOCATED = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): error\[(?P<code>[a-z0-9-]+)\]: \S.*$"
 )
-SUMMARY = re.compile(r"^\d+ errors?$")
+SUMMARY = re.compile(r"^\d+ errors?(, \d+ warnings?)?$")
+WARNING = re.compile(r"^.+?:\d+:\d+: warning\[[a-z0-9-]+\]: \S.*$")
 SENTINEL = b"an earlier export: a failed run must leave these bytes alone\n"
 SECRET = b"\x89PNG\r\n\x1a\n" + b"TOP-SECRET: this file lies outside the lesson's folder"
 FRONT = "---\ntitle: Generated hostile case\n---\n\n"
@@ -275,7 +276,7 @@ class Located:
 
 
 def located_errors(stderr: str) -> list[Located]:
-    """The diagnostics of a failed run; every other line must be the summary."""
+    """The errors of a failed run; every other line must be a warning or the summary."""
     found = []
     for line in stderr.splitlines():
         match = LOCATED.match(line)
@@ -284,7 +285,7 @@ def located_errors(stderr: str) -> list[Located]:
                 Located(match["path"], int(match["line"]), int(match["col"]), match["code"])
             )
         else:
-            assert SUMMARY.match(line), f"not a located error: {line!r}"
+            assert SUMMARY.match(line) or WARNING.match(line), f"not located: {line!r}"
     return found
 
 

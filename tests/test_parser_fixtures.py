@@ -2,9 +2,10 @@
 
 Each file in tests/fixtures/markdown/ holds cases in markdown-it-py's fixture format: a title
 line, ``.``, the lesson source, ``.``, the expected outcome, ``.``. The outcome is a summary of
-the parsed model (one line per section and block) or, for a source with problems, the exact
-diagnostics. Adding a case is adding text to a file; this module is the one helper that reads them.
-Nothing rewrites the expected outcomes: a change in behaviour shows up as a failing case.
+the parsed model (one line per section and block) followed by its warnings or, for a source with
+errors, the exact diagnostics. Adding a case is adding text to a file; this module is the one
+helper that reads them. Nothing rewrites the expected outcomes: a change in behaviour shows up
+as a failing case.
 """
 
 from __future__ import annotations
@@ -77,13 +78,14 @@ def summary(lesson: Lesson) -> str:
 
 
 def outcome(source: str) -> str:
-    """The summary of the parsed lesson, or its diagnostics, one per line."""
+    """The summary of the parsed lesson then its warnings, or its diagnostics (errors and
+    warnings), one per line."""
     try:
         lesson = parse(source, format="markdown", path=PATH, source_dir=FIXTURE_DIR)
     except LessonError as exc:
-        assert exc.diagnostics, "a LessonError always says what is wrong"
+        assert any(d.is_error for d in exc.diagnostics), "a LessonError says what is wrong"
         return "".join(f"{d}\n" for d in exc.diagnostics)
-    return summary(lesson)
+    return summary(lesson) + "".join(f"{d}\n" for d in lesson.warnings)
 
 
 def test_fixture_files_hold_cases() -> None:

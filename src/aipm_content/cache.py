@@ -98,6 +98,8 @@ class Entry:
     output: str
     """Output path relative to the output folder."""
     output_sha256: str
+    warnings: list[tuple[int, int, str, str]] = field(default_factory=list)
+    """The lesson's warnings (line, column, code, message), printed again on a cache hit."""
 
 
 @dataclass

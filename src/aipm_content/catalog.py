@@ -64,6 +64,8 @@ class Job:
     source: Path
     targets: dict[str, Path]
     """Format -> output file."""
+    strict: bool = False
+    """Warnings fail the lesson (``build --strict``)."""
 
 
 @dataclass
@@ -86,6 +88,9 @@ class LessonResult:
     outcomes: list[Outcome]
     images: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    """Errors and warnings, for the report."""
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """The lesson's warnings, kept in the cache with what was built."""
 
 
 @dataclass
@@ -137,7 +142,12 @@ def build_lesson(job: Job) -> LessonResult:
     except LessonError as exc:
         failed = [Outcome(job.source, fmt, "failed") for fmt in job.targets]
         return LessonResult(job.source, failed, diagnostics=exc.diagnostics)
-    result = LessonResult(job.source, [])
+    if job.strict and lesson.warnings:
+        failed = [Outcome(job.source, fmt, "failed") for fmt in job.targets]
+        errors = [w.as_error() for w in lesson.warnings]
+        return LessonResult(job.source, failed, diagnostics=errors)
+    warnings = list(lesson.warnings)
+    result = LessonResult(job.source, [], diagnostics=list(warnings), warnings=warnings)
     for src in sorted(lesson_images(lesson)):
         digest = image_digest(job.source.parent, src)
         if digest is not None:
@@ -209,8 +219,13 @@ def plan(
     options_json: dict[str, str],
     cache: BuildCache,
     use_cache: bool,
+    strict: bool = False,
 ) -> tuple[list[Job], list[Outcome], dict[tuple[str, str], str], list[Diagnostic]]:
-    """Split the work into jobs and cache hits; also each (lesson, format)'s input key."""
+    """Split the work into jobs and cache hits; also each (lesson, format)'s input key.
+
+    A cache hit repeats the warnings recorded with it; under ``strict`` an output built with
+    warnings is no hit (the lesson is parsed again and fails).
+    """
     suffixes = {name: get_exporter(name).suffix for name in options_json}
     jobs: list[Job] = []
     hits: list[Outcome] = []
@@ -228,16 +243,29 @@ def plan(
         except LessonError:
             source_hash = "unreadable"  # load() reports it with its location
         targets: dict[str, Path] = {}
+        cached_warnings: set[Diagnostic] = set()
         for fmt, opts_json in options_json.items():
             key = input_key(source.name, source_hash, fmt, opts_json)
             keys[source.name, fmt] = key
             target = out_dir / f"{source.stem}{suffixes[fmt]}"
-            if use_cache and cache.fresh(source.name, fmt, key, out_dir, folder):
+            entry = cache.entries.get(source.name, {}).get(fmt)
+            if (
+                use_cache
+                and entry is not None
+                and not (strict and entry.warnings)
+                and cache.fresh(source.name, fmt, key, out_dir, folder)
+            ):
                 hits.append(Outcome(source, fmt, "cached", 0.0, target))
+                cached_warnings.update(
+                    Diagnostic(str(source), int(line), int(col), code, message, "warning")
+                    for line, col, code, message in entry.warnings
+                )
             else:
                 targets[fmt] = target
         if targets:
-            jobs.append(Job(source, targets))
+            jobs.append(Job(source, targets, strict))
+        else:
+            problems.extend(sorted(cached_warnings))
     return jobs, hits, keys, problems
 
 
@@ -308,6 +336,7 @@ def run_catalog(
     use_cache: bool = True,
     settings_dir: Path | None = None,
     console: Console | None = None,
+    strict: bool = False,
 ) -> CatalogResult:
     """Build the catalog; progress goes to ``console`` (stderr by default)."""
     start = time.perf_counter()
@@ -315,7 +344,9 @@ def run_catalog(
     options, options_json, problems = channel_options(formats, settings_dir)
     sources = lesson_sources(folder)
     cache = BuildCache.load(out_dir)
-    job_list, hits, keys, planning = plan(sources, out_dir, folder, options_json, cache, use_cache)
+    job_list, hits, keys, planning = plan(
+        sources, out_dir, folder, options_json, cache, use_cache, strict
+    )
     problems.extend(planning)
     progress, tasks = make_progress(console, len(sources), list(options))
     for hit in hits:
@@ -350,7 +381,11 @@ def update_cache(
             if outcome.status == "built" and outcome.output and outcome.output_sha256:
                 relative = os.path.relpath(outcome.output, out_dir)
                 entry = Entry(
-                    keys[name, outcome.fmt], result.images, relative, outcome.output_sha256
+                    keys[name, outcome.fmt],
+                    result.images,
+                    relative,
+                    outcome.output_sha256,
+                    [(w.line, w.col, w.code, w.message) for w in result.warnings],
                 )
                 cache.record(name, outcome.fmt, entry)
             else:
@@ -407,6 +442,7 @@ def build_catalog(
     use_cache: bool = True,
     settings_dir: Path | None = None,
     console: Console | None = None,
+    strict: bool = False,
 ) -> list[Diagnostic]:
     """Build, print the summary table to stdout, and return every problem found."""
     result = run_catalog(
@@ -417,6 +453,7 @@ def build_catalog(
         use_cache=use_cache,
         settings_dir=settings_dir,
         console=Console(stderr=True) if console is None else console,
+        strict=strict,
     )
     out = Console(highlight=False, soft_wrap=False) if console is None else console
     if result.outcomes:

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from . import __version__
 from .api import SourceFormat, load
-from .parse.diagnostics import LessonError, error, printable
+from .parse.diagnostics import Diagnostic, LessonError, count_summary, error, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 SOURCE_FORMATS = ["markdown", "text", "json"]
@@ -33,14 +33,27 @@ def say(text: str) -> None:
     out_console.print(printable(text), markup=False)
 
 
-def report(exc: LessonError) -> None:
-    """Print every diagnostic, one per line, in the compiler-style format."""
-    for diagnostic in exc.diagnostics:
+def report(diagnostics: list[Diagnostic]) -> None:
+    """Print every diagnostic, one per line, in the compiler-style format, then the counts."""
+    for diagnostic in diagnostics:
+        colour = "red" if diagnostic.is_error else "yellow"
         err_console.print(
-            str(diagnostic), markup=False, style="red" if err_console.is_terminal else None
+            str(diagnostic), markup=False, style=colour if err_console.is_terminal else None
         )
-    count = len(exc.diagnostics)
-    err_console.print(f"{count} error{'s' if count != 1 else ''}", markup=False)
+    err_console.print(count_summary(diagnostics), markup=False)
+
+
+def settle(diagnostics: list[Diagnostic], strict: bool) -> None:
+    """Raise if there are errors (or, with ``strict``, warnings); else print the warnings."""
+    if strict:
+        diagnostics = [d.as_error() for d in diagnostics]
+    if any(d.is_error for d in diagnostics):
+        raise LessonError(diagnostics)
+    if diagnostics:
+        report(sorted(diagnostics))
+
+
+STRICT_HELP = "Treat warnings as errors (exit status 2)."
 
 
 def guarded(func: F) -> F:
@@ -50,7 +63,7 @@ def guarded(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except LessonError as exc:
-            report(exc)
+            report(exc.diagnostics)
             sys.exit(2)
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, SystemExit):
             raise
@@ -111,21 +124,27 @@ def main() -> None:
     default=None,
     help="Source format.",
 )
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
 @guarded
-def check(sources: tuple[Path, ...], source_format: SourceFormat | None) -> None:
-    """Validate lessons: print "ok" or every problem with its line."""
-    problems: list[Any] = []
+def check(sources: tuple[Path, ...], source_format: SourceFormat | None, strict: bool) -> None:
+    """Validate lessons: print "ok" or every problem with its line.
+
+    Warnings are printed and leave the exit status 0, unless --strict.
+    """
+    problems: list[Diagnostic] = []
     for source in sources:
         try:
             lesson = load(source, format=source_format)
         except LessonError as exc:
             problems.extend(exc.diagnostics)
             continue
+        problems.extend(lesson.warnings)
+        if strict and lesson.warnings:
+            continue  # not ok: its warnings are errors here
         say(
             f"{source}: ok ({lesson.reading_minutes} min read, {len(lesson.activities)} activities)"
         )
-    if problems:
-        raise LessonError(problems)
+    settle(problems, strict)
 
 
 @main.command()
@@ -195,6 +214,7 @@ def convert(source: Path, source_format: SourceFormat | None, output: Path) -> N
     default=None,
     help="Folder of <format>.toml settings (default: ./exporters).",
 )
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
 @guarded
 def build(
     folder: Path,
@@ -203,6 +223,7 @@ def build(
     jobs: int | None,
     no_cache: bool,
     settings: Path | None,
+    strict: bool,
 ) -> None:
     """Export every lesson in FOLDER to every chosen format."""
     from .catalog import build_catalog
@@ -214,9 +235,9 @@ def build(
         jobs=jobs,
         use_cache=not no_cache,
         settings_dir=settings,
+        strict=strict,
     )
-    if failures:
-        raise LessonError(failures)
+    settle(failures, strict)
 
 
 def _click_type(annotation: Any) -> tuple[Any, bool]:
@@ -252,6 +273,8 @@ def exporter_command(name: str) -> click.Command:
         **flags: Any,
     ) -> None:
         lesson = load(source, format=source_format)
+        if lesson.warnings:
+            report(list(lesson.warnings))
         if isinstance(flags.get("theme_css"), Path):
             flags["theme_css"] = flags["theme_css"].read_text(encoding="utf-8")
         options = load_settings(model, name, flags, settings)

@@ -19,6 +19,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..parse.diagnostics import Diagnostic
 from .base import Node
 from .blocks import (
     ACTIVITY_TYPES,
@@ -120,11 +121,17 @@ class Lesson(Node):
 
     _source_dir: Path | None = PrivateAttr(default=None)
     _source_path: str | None = PrivateAttr(default=None)
+    _warnings: tuple[Diagnostic, ...] = PrivateAttr(default=())
 
     @property
     def source_dir(self) -> Path | None:
         """Folder of the source file: the only place exporters may read images from."""
         return self._source_dir
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """Likely mistakes the parser found in a source that still built (not in the JSON)."""
+        return self._warnings
 
     @property
     def source_path(self) -> str:
@@ -157,6 +164,11 @@ class Lesson(Node):
         """This lesson, remembering its source file and the folder its images live in."""
         self._source_dir = source_dir.resolve() if source_dir is not None else None
         self._source_path = source_path
+        return self
+
+    def warned(self, warnings: tuple[Diagnostic, ...]) -> Lesson:
+        """This lesson, carrying the warnings its parser found."""
+        self._warnings = warnings
         return self
 
     _iri = field_validator("base_iri")(classmethod(lambda cls, v: check_base_iri(v)))

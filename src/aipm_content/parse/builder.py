@@ -20,6 +20,7 @@ from .directives import DirectiveInfo, Option
 from .ids import assign_ids
 from .kinds import DIRECTIVES
 from .limits import check_image
+from .lint import link_warning
 from .markdown import markdown_parser
 from .syntax import HEADING_ID, OPTION_FIELDS, OPTIONS, SPEAKER, opening
 from .tree import InlineTooDeep, TNode, inline_dicts, inline_plain
@@ -37,6 +38,7 @@ class Builder:
         self.path = path
         self.source_dir = source_dir
         self.diagnostics: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
         self.positions: dict[Loc, tuple[int, int]] = {}
         # Nodes the builder already reported and left incomplete: pydantic's "missing" and
         # "too short" errors under them are consequences, not news for the author.
@@ -46,6 +48,11 @@ class Builder:
 
     def fail(self, line: int, col: int, code: str, message: str) -> None:
         self.diagnostics.append(Diagnostic(self.path, max(line, 1), max(col, 1), code, message))
+
+    def warn(self, line: int, col: int, code: str, message: str) -> None:
+        """A likely mistake: the lesson still builds (``--strict`` makes it an error)."""
+        where = (self.path, max(line, 1), max(col, 1))
+        self.warnings.append(Diagnostic(*where, code, message, severity="warning"))
 
     def at(self, loc: Loc, line: int, col: int = 1) -> None:
         self.positions.setdefault(loc, (line, col))
@@ -69,7 +76,7 @@ class Builder:
         except InlineTooDeep:
             self.fail(line, 1, "too-deep", "emphasis or links are nested too deeply")
             return None
-        self.check_images(inlines, line)
+        self.check_inlines(inlines, line)
         self.at(loc, line)
         return {"inlines": inlines}
 
@@ -87,8 +94,11 @@ class Builder:
         tokens = markdown_parser().parseInline(text)
         return self.rich_from(tokens[0].children or [] if tokens else [], line, loc)
 
-    def check_images(self, inlines: list[dict[str, Any]], line: int) -> None:
+    def check_inlines(self, inlines: list[dict[str, Any]], line: int) -> None:
+        """Images against the lesson folder (errors); links that will not work (warnings)."""
         for node in inlines:
+            if node["type"] == "link" and (problem := link_warning(node["href"])):
+                self.warn(line, 1, *problem)
             if node["type"] == "image":
                 try:
                     check_asset_path(node["src"])
@@ -98,7 +108,7 @@ class Builder:
                 if problem:
                     self.fail(line, 1, *problem)
             elif "children" in node:
-                self.check_images(node["children"], line)
+                self.check_inlines(node["children"], line)
 
     # -- structure -------------------------------------------------------------------------
 

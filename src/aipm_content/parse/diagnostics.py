@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+Severity = Literal["error", "warning"]
 
 # What a terminal would act on rather than show: C0 and C1 controls (newline, ESC, ...), DEL,
 # bidirectional overrides and Unicode line separators. A file name holding them could forge a
@@ -24,23 +28,39 @@ def _escape(char: str) -> str:
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem at a place in a source file (line and column are 1-based)."""
+    """One problem at a place in a source file (line and column are 1-based).
+
+    An error stops the lesson from being built; a warning names a likely mistake in a lesson
+    that still builds (``--strict`` turns warnings into errors).
+    """
 
     path: str
     line: int
     col: int
     code: str
     message: str
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.col}"
-        return printable(f"{where}: error[{self.code}]: {self.message}")
+        return printable(f"{where}: {self.severity}[{self.code}]: {self.message}")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def as_error(self) -> Diagnostic:
+        """The same problem as an error (``--strict``)."""
+        return replace(self, severity="error")
 
 
 class LessonError(Exception):
-    """A lesson source could not be turned into a valid model; ``diagnostics`` says why."""
+    """A lesson source could not be turned into a valid model; ``diagnostics`` says why.
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    The diagnostics are the errors and, when the parser found any, its warnings too.
+    """
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.diagnostics = sorted(set(diagnostics))
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
@@ -48,3 +68,16 @@ class LessonError(Exception):
 def error(path: str, line: int, col: int, code: str, message: str) -> LessonError:
     """A LessonError with a single diagnostic."""
     return LessonError([Diagnostic(path, line, col, code, message)])
+
+
+def count_summary(diagnostics: Iterable[Diagnostic]) -> str:
+    """``3 errors``, ``1 error, 2 warnings`` or ``2 warnings``."""
+    found = list(diagnostics)
+    errors = sum(1 for d in found if d.is_error)
+    warnings = len(found) - errors
+    parts = []
+    if errors or not warnings:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .directives import DirectiveInfo, Option
 from .ids import choice_id
+from .lint import link_warning
 from .syntax import NAMELESS, NEXT_STEP_SEPARATOR, REACTIONS, THE_CALL, opening
 from .tree import TNode, inline_plain
 
@@ -289,6 +290,9 @@ def build_next_steps(
                 )
                 continue
             b.at(link_loc, item.line)
+            href = str(kids[0].attrGet("href") or "")
+            if problem := link_warning(href):
+                b.warn(item.line, 1, *problem)
             rest = kids[close + 1 :]
             if rest and rest[0].type == "text":
                 # One separator (" — ", " - ", ": ") goes; "-20% churn" keeps its sign.
@@ -297,7 +301,7 @@ def build_next_steps(
             links.append(
                 {
                     "title": inline_plain(kids[1:close]),
-                    "href": str(kids[0].attrGet("href") or ""),
+                    "href": href,
                     "description": b.rich_from(rest, item.line, link_loc + ("description",))
                     if rest
                     else None,

@@ -61,8 +61,8 @@ def validate(b: Builder, data: dict[str, Any]) -> Lesson:
         line, col = lookup(b, tuple(loc))
         b.fail(line, col, code, message)
     if b.diagnostics or lesson is None:
-        raise LessonError(b.diagnostics)
-    return lesson
+        raise LessonError(b.diagnostics + b.warnings)
+    return lesson.warned(tuple(sorted(set(b.warnings))))
 
 
 CONSEQUENCES = {"missing", "too_short"}

@@ -1,0 +1,35 @@
+"""Likely mistakes in a source that still builds: each becomes a warning, never an error.
+
+A warning names what the author probably meant; ``--strict`` makes every one an error.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model.inline import _SCHEME
+
+# "www.site.com" or "site.com/page": a web address written without its scheme. The last label
+# must be a common top-level domain, so "notes.md" or "slides.pdf" are not mistaken for hosts.
+_HOST_WITHOUT_SCHEME = re.compile(
+    r"^(?:www\.[^/\s]+|[a-z0-9-]+(?:\.[a-z0-9-]+)*\."
+    r"(?:com|org|net|io|in|edu|gov|co|ai|dev|app|info|uk|us|de|fr))(?:[/?#]|$)",
+    re.IGNORECASE,
+)
+
+
+def link_warning(href: str) -> tuple[str, str] | None:
+    """(code, message) for a link that is safe but will not work where the lesson is read."""
+    if not href or _SCHEME.match(href) or href.startswith(("#", "//")):
+        return None  # absolute, unsafe (an error elsewhere) or a place in this lesson
+    if _HOST_WITHOUT_SCHEME.match(href):
+        return (
+            "missing-scheme",
+            f"link {href!r} has no https:// in front, so it points at a file next to the "
+            f"lesson; write 'https://{href}'",
+        )
+    return (
+        "relative-link",
+        f"relative link {href!r} leads nowhere once the lesson is in an LMS or e-book; use an "
+        "https:// address (or #id for a place in this lesson)",
+    )
