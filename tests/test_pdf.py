@@ -510,6 +510,76 @@ def test_images_in_the_lesson_folder_are_embedded(small_pdf: Path) -> None:
     assert (4, 4) in sizes
 
 
+MARGIN_PT = 21 / 25.4 * 72
+"""print.css's left and right page margin (21 mm), in PDF points."""
+
+
+def _times(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
+    """The PDF matrix product m x n of two (a b c d e f) matrices."""
+    return (
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    )
+
+
+def drawn_images(reader: pypdf.PdfReader, page: Any) -> Iterator[tuple[int, int, float, float]]:
+    """(pixel width, pixel height, left x, drawn width) of every image XObject a page paints,
+    from the transformation matrix in force at its ``Do`` (q/Q/cm tracked)."""
+    xobjects = page["/Resources"].get("/XObject", {})
+    stream = pypdf.generic.ContentStream(page.get_contents(), reader)
+    ctm: tuple[float, ...] = (1, 0, 0, 1, 0, 0)
+    saved: list[tuple[float, ...]] = []
+    for operands, operator in stream.operations:
+        if operator == b"q":
+            saved.append(ctm)
+        elif operator == b"Q":
+            ctm = saved.pop()
+        elif operator == b"cm":
+            ctm = _times(tuple(float(v) for v in operands), ctm)
+        elif operator == b"Do":
+            xobject = xobjects[operands[0]].get_object()
+            if xobject["/Subtype"] == "/Image":
+                left, right = sorted((ctm[4], ctm[4] + ctm[0]))
+                yield int(xobject["/Width"]), int(xobject["/Height"]), left, right - left
+
+
+def test_large_images_are_scaled_to_the_text_block(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (800, 400), (10, 90, 160)).save(tmp_path / "wide.png")
+    Image.new("RGB", (1600, 200), (160, 90, 10)).save(tmp_path / "band.png")
+    write_pixel(tmp_path / "pixel.png")
+    source = tmp_path / "images.md"
+    source.write_text(
+        "---\nid: images\ntitle: Images\n---\n\n## Pictures\n\n![A wide chart](wide.png)\n\n"
+        "A banner ![a banner](band.png) inside a sentence.\n\n"
+        ":::{tension}\nA boxed chart: ![a boxed chart](wide.png)\n:::\n\n"
+        "A dot ![a dot](pixel.png) stays small.\n",
+        encoding="utf-8",
+    )
+    reader = pypdf.PdfReader(EXPORTER.export(load(source), tmp_path / "images.pdf", PdfOptions()))
+    drawn = [
+        (size, left, width, float(page.mediabox.width))
+        for page in reader.pages
+        for *size, left, width in drawn_images(reader, page)
+    ]
+    assert sorted(tuple(size) for size, *_ in drawn) == [
+        (4, 4),
+        (800, 400),
+        (800, 400),
+        (1600, 200),
+    ]
+    for size, left, width, page_width in drawn:
+        assert left >= MARGIN_PT - 0.01, size
+        assert left + width <= page_width - MARGIN_PT + 0.01, size
+    dot = next(width for size, _, width, _ in drawn if size == [4, 4])
+    assert dot == pytest.approx(3)  # 4 CSS px: a small image keeps its own size
+
+
 PAGE = '<html lang="en"><head><title>t</title>{head}</head><body><p>x</p>{body}</body></html>'
 
 
