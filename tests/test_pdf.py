@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from pydantic import ValidationError
 
-from aipm_content import load
+from aipm_content import load, parse
 from aipm_content.cli import main as cli
 from aipm_content.exporters.pdf import EXPORTER, PdfOptions
 from aipm_content.exporters.pdf.document import lesson_css, render_pdf
@@ -294,8 +294,103 @@ def test_practice_refers_to_its_case_without_repeating_it(seed_text: str) -> Non
     text = squash(seed_text)
     scenario = "You have five years of PM experience at Zoho"
     assert text.count(scenario) == 1
-    assert re.search(r"judgment case on page \d+", text)
+    assert "Make the call in the judgment case above" in text  # both on one page
     assert "Minimum length: 80 characters" in text
+
+
+def test_exercise_closing_is_set_like_its_instructions(seed_reader: pypdf.PdfReader) -> None:
+    fonts: dict[str, set[str]] = {}
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        for key in ("Pick one AI-powered product", "Write 300 words."):
+            if text.startswith(key) and font is not None:
+                fonts.setdefault(key, set()).add(str(font["/BaseFont"]).split("+")[-1])
+
+    for page in seed_reader.pages:
+        page.extract_text(visitor_text=visit)
+    assert fonts["Write 300 words."] == fonts["Pick one AI-powered product"] == {"Noto-Serif"}
+
+
+def page_stream(page: Any) -> bytes:
+    """A page's content stream, decoded."""
+    return bytes(page.get_contents().get_data())
+
+
+RULE_FILL = b"0.717647 0.752941 0.780392 rg"
+"""The fill colour (#b7c0c7) of one ruled answer line, as the content stream sets it."""
+
+
+def worksheet(paragraphs: int, word_target: int) -> str:
+    filler = (
+        "Paragraph {} of the instructions, long enough to wrap onto a second line of the"
+        " worksheet so that each one takes some room on the page."
+    )
+    body = "\n\n".join(filler.format(n) for n in range(paragraphs))
+    return (
+        "---\nid: worksheet\ntitle: Worksheet\n---\n\n## One\n\n:::{exercise} Lines\n"
+        f":duration: 10\n:word-target: {word_target}\n\n{body}\n:::\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "word_target", "lines"),
+    [(11, 110, 10), (15, 110, 10), (1, 660, 60)],
+)
+def test_answer_lines_are_kept_together(
+    paragraphs: int, word_target: int, lines: int, tmp_path: Path
+) -> None:
+    # Before answer lines were kept together these split 8 + 2, 1 + 9 and 32 + 27 + 1.
+    out = EXPORTER.export(
+        parse(worksheet(paragraphs, word_target)), tmp_path / "w.pdf", PdfOptions()
+    )
+    per_page = [page_stream(page).count(RULE_FILL) for page in pypdf.PdfReader(out).pages]
+    drawn = [count for count in per_page if count]
+    assert sum(drawn) == lines
+    if lines <= 28:  # fits on one page: never split
+        assert drawn == [lines]
+    else:  # longer than a page: no one or two lines left on either side of a break
+        assert min(drawn) >= 3, per_page
+
+
+def test_reactions_stay_with_their_message(tmp_path: Path) -> None:
+    filler = "Paragraph {} before the thread, long enough to wrap onto a second line of the page."
+    messages = "\n\n".join(
+        f"Person{n} (PM): Message {n} takes a line or two of the chat transcript to read"
+        " through, all the way to its end. {fire=3 heart=2}"
+        for n in range(4)
+    )
+    source = (
+        "---\nid: chat\ntitle: Chat\n---\n\n## One\n\n"
+        + "\n\n".join(filler.format(n) for n in range(24))
+        + f"\n\n:::{{thread}}\n:channel: #team\n\n{messages}\n:::\n"
+    )
+    out = EXPORTER.export(parse(source), tmp_path / "chat.pdf", PdfOptions(answer_key=False))
+    pages = pdf_text(out).split("\f")
+    # Each message's reactions print on the page that holds the message (the first one's were
+    # alone at the top of the next page when the message box was a flex row).
+    assert sum(page.count("🔥") for page in pages) == 4
+    for page in pages:
+        assert page.count("🔥") == len(re.findall(r"Message \d", page)), page
+
+
+def test_a_page_reference_never_names_its_own_page(tmp_path: Path) -> None:
+    far = "\n\n".join(f"Paragraph {n} between the case and its practice." for n in range(70))
+    source = (
+        "---\nid: refs\ntitle: Refs\n---\n\n## One\n\n:::{judgment}\n:id: judgment-a\n\n"
+        "A case.\n\nThe call: what now?\n:::\n\n:::{practice}\n:case: judgment-a\n:id: near\n"
+        ":min-chars: 40\n:::\n\n:::{judgment}\n:id: judgment-b\n\nAnother case.\n\n"
+        "The call: and then?\n:::\n\n"
+        f"{far}\n\n:::{{practice}}\n:case: judgment-b\n:id: far\n:min-chars: 40\n:::\n"
+    )
+    out = EXPORTER.export(parse(source), tmp_path / "refs.pdf", PdfOptions(answer_key=False))
+    pages = [squash(page) for page in pdf_text(out).split("\f")]
+    near = next(n for n, page in enumerate(pages, 1) if "A case." in page)
+    assert "Make the call in the judgment case above" in pages[near - 1]
+    case_b = next(n for n, page in enumerate(pages, 1) if "Another case." in page)
+    cited = re.findall(r"judgment case on page (\d+)", " ".join(pages))
+    assert cited == [str(case_b)]
+    for number, page in enumerate(pages, 1):
+        assert f"on page {number} " not in page
 
 
 def test_answer_key_holds_every_choice_with_feedback_and_score(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -92,11 +92,21 @@ def _initials(name: str) -> str:
     return "".join(letters[:2]).upper() or "?"
 
 
-def lesson_html(lesson: Lesson, options: PdfOptions) -> str:
-    """The whole handout as one HTML document (title page, contents, sections, answer key)."""
+def lesson_html(
+    lesson: Lesson, options: PdfOptions, nearby_cases: Mapping[str, str] | None = None
+) -> str:
+    """The whole handout as one HTML document (title page, contents, sections, answer key).
+
+    ``nearby_cases`` maps a practice's id to "above" or "below" when the judgment case it
+    answers is printed on the same page, where "on page N" would point at the page itself.
+    """
     env = print_environment()
     count = len(lesson.sections)
-    sections = [render_section("print", lesson, i, options=options) for i in range(count)]
+    nearby = dict(nearby_cases or {})
+    sections = [
+        render_section("print", lesson, i, options=options, nearby_cases=nearby)
+        for i in range(count)
+    ]
     template = env.get_template("document.html.j2")
     return template.render(
         lesson=lesson,
@@ -120,18 +130,34 @@ def lesson_css(options: PdfOptions) -> str:
     return themed(default, options.theme_css)
 
 
-def render_pdf(html: str, css: str, root: Path | None, locate: Locate = nowhere) -> bytes:
-    """PDF/UA bytes for ``html``; every resource goes through a LessonFetcher for ``root``."""
+Revise = Callable[[Any], str | None]
+"""Looks at a laid-out WeasyPrint document; returns HTML to lay out instead, or None."""
+MAX_LAYOUTS = 4
+
+
+def render_pdf(
+    html: str, css: str, root: Path | None, locate: Locate = nowhere, revise: Revise | None = None
+) -> bytes:
+    """PDF/UA bytes for ``html``; every resource goes through a LessonFetcher for ``root``.
+
+    ``revise`` may ask for another layout once it sees where things fell (at most
+    MAX_LAYOUTS in all), for wording that depends on the page.
+    """
     from weasyprint import CSS, HTML
 
     fetcher = LessonFetcher(root, locate)
     base_url = root.resolve().as_uri() + "/" if root is not None else None
     try:
         with fixed_font_timestamps():
-            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
             stylesheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
             options = {"stylesheets": [stylesheet], "pdf_variant": "pdf/ua-1"}
-            rendered = document.render(**options)
+            for _ in range(MAX_LAYOUTS):
+                document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+                rendered = document.render(**options)
+                again = revise(rendered) if revise is not None else None
+                if again is None:
+                    break
+                html = again
             keep_only_web_links(rendered)
             data: bytes = rendered.write_pdf(pdf_variant="pdf/ua-1")
     except RefusedResource as exc:
@@ -177,9 +203,34 @@ def fixed_font_timestamps() -> Iterator[None]:
 
 
 def lesson_pdf(lesson: Lesson, options: PdfOptions) -> bytes:
-    """The handout of ``lesson`` as PDF bytes."""
+    """The handout of ``lesson`` as PDF bytes.
+
+    A practice refers to its judgment case by page; when both land on one page it says
+    "above" (or "below") instead, which needs a second layout. Only references switch, each
+    at most once, and the shorter wording cannot push its practice to a later page.
+    """
+    nearby: dict[str, str] = {}
+    order = {block.id: n for n, (_, block) in enumerate(lesson.blocks())}
+
+    def revise(document: Any) -> str | None:
+        page_of = {name: n for n, page in enumerate(document.pages) for name in page.anchors}
+        found = dict(nearby)
+        for _, block in lesson.blocks():
+            if block.type != "practice" or block.case is None or block.id in found:
+                continue
+            if page_of.get(f"{block.id}-case-ref") == page_of.get(block.case, -1):
+                found[block.id] = "above" if order[block.case] < order[block.id] else "below"
+        if found == nearby:
+            return None
+        nearby.update(found)
+        return lesson_html(lesson, options, nearby)
+
     return render_pdf(
-        lesson_html(lesson, options), lesson_css(options), lesson.source_dir, lesson.source_line
+        lesson_html(lesson, options),
+        lesson_css(options),
+        lesson.source_dir,
+        lesson.source_line,
+        revise,
     )
 
 
