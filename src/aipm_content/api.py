@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import ValidationError
 
@@ -12,6 +12,9 @@ from .deadline import deadline
 from .model.lesson import Lesson
 from .parse import limits
 from .parse.diagnostics import Diagnostic, LessonError, error
+
+if TYPE_CHECKING:
+    from .model.course import Course
 
 SourceFormat = Literal["markdown", "text", "json"]
 SUFFIXES: dict[str, SourceFormat] = {
@@ -101,13 +104,21 @@ def _parse_timeout(path: str) -> LessonError:
 
 def parse_json(text: str, path: str) -> Lesson:
     """A lesson exported as JSON (``aipm-export json``), read back into the model."""
+    return _json_model(text, path, Lesson, "lesson")
+
+
+ModelT = TypeVar("ModelT", Lesson, "Course")
+
+
+def _json_model(text: str, path: str, model: type[ModelT], what: str) -> ModelT:
+    """A lesson or course JSON export read back into its model, problems at 1:1."""
     from .parse.validate import error_code
 
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(path, exc.lineno, exc.colno, "json", exc.msg) from None
-    if found := _forbidden_in_json(data):
+    if found := _forbidden_in_json(data, what):
         raise LessonError(
             [
                 Diagnostic(path, 1, 1, "control-character", f"{where}: {message}")
@@ -115,7 +126,7 @@ def parse_json(text: str, path: str) -> Lesson:
             ]
         )
     try:
-        return Lesson.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         problems = [
             Diagnostic(
@@ -123,7 +134,7 @@ def parse_json(text: str, path: str) -> Lesson:
                 1,
                 1,
                 error_code(e["type"]),
-                f"{'.'.join(map(str, e['loc'])) or 'lesson'}: {e['msg']}",
+                f"{'.'.join(map(str, e['loc'])) or what}: {e['msg']}",
             )
             for e in exc.errors()
         ]
@@ -169,12 +180,58 @@ def load(
     )
 
 
-def export(lesson: Lesson, format: str, path: str | Path, **options: Any) -> Path:
-    """Render ``lesson`` to ``path`` with the exporter registered as ``format``."""
+def load_course(path: str | Path) -> Course:
+    """Read a course: its ``course.yml`` (or the folder holding it), or a course JSON export."""
+    from .model.course import Course
+    from .parse.course_file import course_path, read_course
+
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        return _json_model(read_source(path), str(path), Course, "course").located(str(path))
+    found = course_path(path)
+    if found is None:
+        message = "not a course: give a course.yml file or a folder holding one"
+        raise error(str(path), 1, 1, "not-a-course", message)
+    return read_course(found)
+
+
+def is_course(path: Path, format: SourceFormat | None = None) -> bool:
+    """Whether ``path`` names a course (course.yml, its folder, or a course JSON export)."""
+    from .parse.course_file import course_path
+
+    if course_path(path) is not None:
+        return True
+    if path.suffix.lower() != ".json" or format not in (None, "json") or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as file:
+            head = file.read(4096)
+    except OSError:
+        return False
+    return b'"modules":' in head
+
+
+def load_source(path: str | Path, *, format: SourceFormat | None = None) -> Lesson | Course:
+    """A lesson or a course, whichever ``path`` names."""
+    path = Path(path)
+    return load_course(path) if is_course(path, format) else load(path, format=format)
+
+
+def export(lesson: Lesson | Course, format: str, path: str | Path, **options: Any) -> Path:
+    """Render a lesson or course to ``path`` with the exporter registered as ``format``."""
     from .exporters.base import get_exporter
 
     exporter = get_exporter(format)
     return exporter.export(lesson, Path(path), exporter.options_model.model_validate(options))
 
 
-__all__ = ["Diagnostic", "Lesson", "LessonError", "export", "load", "parse"]
+__all__ = [
+    "Diagnostic",
+    "Lesson",
+    "LessonError",
+    "export",
+    "load",
+    "load_course",
+    "load_source",
+    "parse",
+]

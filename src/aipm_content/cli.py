@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 
 from . import __version__
-from .api import SourceFormat, load
+from .api import SourceFormat, load_source
 from .parse.diagnostics import Diagnostic, LessonError, count_summary, error, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -116,7 +116,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--from",
     "source_format",
@@ -127,45 +127,60 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
 @guarded
 def check(sources: tuple[Path, ...], source_format: SourceFormat | None, strict: bool) -> None:
-    """Validate lessons: print "ok" or every problem with its line.
+    """Validate lessons and courses: print "ok" or every problem with its line.
 
     Warnings are printed and leave the exit status 0, unless --strict.
     """
+    from .model.course import Course
+
     problems: list[Diagnostic] = []
     for source in sources:
         try:
-            lesson = load(source, format=source_format)
+            loaded = load_source(source, format=source_format)
         except LessonError as exc:
             problems.extend(exc.diagnostics)
             continue
-        problems.extend(lesson.warnings)
-        if strict and lesson.warnings:
+        problems.extend(loaded.warnings)
+        if strict and loaded.warnings:
             continue  # not ok: its warnings are errors here
-        say(
-            f"{source}: ok ({lesson.reading_minutes} min read, {len(lesson.activities)} activities)"
-        )
+        if isinstance(loaded, Course):
+            summary = (
+                f"course, {len(loaded.modules)} modules, {len(loaded.lessons)} lessons, "
+                f"{len(loaded.activities)} activities"
+            )
+        else:
+            summary = f"{loaded.reading_minutes} min read, {len(loaded.activities)} activities"
+        say(f"{source}: ok ({summary})")
     settle(problems, strict)
 
 
 @main.command()
 @click.option(
-    "--write", is_flag=True, help="Write schemas/lesson.schema.json instead of printing it."
+    "--write",
+    is_flag=True,
+    help="Write schemas/lesson.schema.json and schemas/course.schema.json instead of printing.",
 )
+@click.option("--course", is_flag=True, help="The course JSON's schema, not the lesson's.")
 @click.option(
     "--output", "-o", type=click.Path(path_type=Path), default=None, help="Where --write puts it."
 )
 @guarded
-def schema(write: bool, output: Path | None) -> None:
-    """Print (or --write) the JSON Schema of the lesson JSON."""
+def schema(write: bool, course: bool, output: Path | None) -> None:
+    """Print (or --write) the JSON Schema of the lesson JSON (or --course: the course JSON)."""
     from .exporters.output import write_atomic
-    from .schema import SCHEMA_PATH, schema_text
+    from .schema import COURSE_SCHEMA_PATH, SCHEMA_PATH, schema_text
 
-    if write:
-        target = output or SCHEMA_PATH
-        write_atomic(target, schema_text().encode("utf-8"))
-        say(f"wrote {target}")
+    kind = "course" if course else "lesson"
+    if not write:
+        click.echo(schema_text(kind), nl=False)
+        return
+    if output is not None:
+        targets = {kind: output}
     else:
-        click.echo(schema_text(), nl=False)
+        targets = {"lesson": SCHEMA_PATH, "course": COURSE_SCHEMA_PATH}
+    for which, target in targets.items():
+        write_atomic(target, schema_text(which).encode("utf-8"))
+        say(f"wrote {target}")
 
 
 @main.command()
@@ -272,13 +287,16 @@ def exporter_command(name: str) -> click.Command:
         settings: Path | None,
         **flags: Any,
     ) -> None:
-        lesson = load(source, format=source_format)
+        lesson = load_source(source, format=source_format)
         if lesson.warnings:
             report(list(lesson.warnings))
         if isinstance(flags.get("theme_css"), Path):
             flags["theme_css"] = flags["theme_css"].read_text(encoding="utf-8")
         options = load_settings(model, name, flags, settings)
-        target = output or Path(f"{source.stem}{exporter.suffix}")
+        from .model.course import Course
+
+        stem = lesson.id if isinstance(lesson, Course) else source.stem
+        target = output or Path(f"{stem}{exporter.suffix}")
         try:
             exporter.export(lesson, target, options)
         except OSError as exc:  # the output path: a missing or read-only folder, a full disk
@@ -287,7 +305,7 @@ def exporter_command(name: str) -> click.Command:
         say(f"wrote {target}")
 
     params: list[click.Parameter] = [
-        click.Argument(["source"], type=click.Path(path_type=Path, dir_okay=False)),
+        click.Argument(["source"], type=click.Path(path_type=Path)),
         click.Option(
             ["--from", "source_format"],
             type=click.Choice(SOURCE_FORMATS),

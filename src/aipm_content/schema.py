@@ -1,4 +1,5 @@
-"""The published JSON Schema (2020-12) of the lesson's JSON form, generated from the model."""
+"""The published JSON Schemas (2020-12) of the lesson's and the course's JSON forms, generated
+from the model."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema
 
+from .model.course import COURSE_SCHEMA_VERSION, Course
 from .model.lesson import SCHEMA_VERSION, Lesson
 
 SCHEMA_ID = f"https://aipm-content.dev/schemas/lesson-{SCHEMA_VERSION}.schema.json"
 SCHEMA_PATH = Path("schemas") / "lesson.schema.json"
+COURSE_SCHEMA_ID = f"https://aipm-content.dev/schemas/course-{COURSE_SCHEMA_VERSION}.schema.json"
+COURSE_SCHEMA_PATH = Path("schemas") / "course.schema.json"
 
 
 class _Generator(GenerateJsonSchema):
@@ -31,17 +36,27 @@ def _strip_discriminators(node: Any) -> Any:
     return node
 
 
-def lesson_schema() -> dict[str, Any]:
-    """The schema of ``Lesson.model_dump(mode="json")``, i.e. of ``aipm-export json``."""
-    body = Lesson.model_json_schema(mode="serialization", schema_generator=_Generator)
+def _schema(model: type[BaseModel], schema_id: str, title: str) -> dict[str, Any]:
+    body = model.model_json_schema(mode="serialization", schema_generator=_Generator)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
+        "$id": schema_id,
         **body,
-        "title": "aipm-content lesson",
+        "title": title,
     }
 
 
-def schema_text() -> str:
-    """The schema as committed: two-space JSON with a trailing newline."""
-    return json.dumps(lesson_schema(), ensure_ascii=False, indent=2) + "\n"
+def lesson_schema() -> dict[str, Any]:
+    """The schema of ``Lesson.model_dump(mode="json")``, i.e. of ``aipm-export json``."""
+    return _schema(Lesson, SCHEMA_ID, "aipm-content lesson")
+
+
+def course_schema() -> dict[str, Any]:
+    """The schema of ``Course.model_dump(mode="json")``, i.e. of ``aipm-export json course.yml``."""
+    return _schema(Course, COURSE_SCHEMA_ID, "aipm-content course")
+
+
+def schema_text(kind: str = "lesson") -> str:
+    """A schema as committed: two-space JSON with a trailing newline."""
+    schema = course_schema() if kind == "course" else lesson_schema()
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"

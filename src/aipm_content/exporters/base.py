@@ -15,7 +15,9 @@ from typing import Any, ClassVar, Protocol
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from ..model.course import Course
 from ..model.lesson import Lesson
+from ..parse.diagnostics import LessonError, error
 
 ENTRY_POINT_GROUP = "aipm_content.exporters"
 
@@ -58,7 +60,7 @@ class ThemedOptions(ExportOptions):
 
 
 class Exporter(Protocol):
-    """A channel: renders a lesson to one file."""
+    """A channel: renders a lesson, or a course of lessons, to one file."""
 
     name: ClassVar[str]
     suffix: ClassVar[str]
@@ -66,9 +68,15 @@ class Exporter(Protocol):
     description: ClassVar[str]
     options_model: ClassVar[type[ExportOptions]]
 
-    def export(self, lesson: Lesson, out: Path, options: Any) -> Path:
+    def export(self, lesson: Lesson | Course, out: Path, options: Any) -> Path:
         """Write ``out`` atomically; raise LessonError for problems the author can fix."""
         ...
+
+
+def course_unsupported(course: Course, channel: str) -> LessonError:
+    """The located error of a channel that cannot publish a whole course yet."""
+    message = f"the {channel} channel cannot publish a whole course yet; export its lessons"
+    return error(course.source_path, 1, 1, "course-unsupported", message)
 
 
 def exporter_names() -> list[str]:

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from pydantic import field_validator
 
+from ..model.course import Course
 from ..model.lesson import Lesson, check_base_iri
 from .base import ExportOptions
 from .output import write_atomic
@@ -22,7 +23,7 @@ class JsonOptions(ExportOptions):
     _iri = field_validator("base_iri")(classmethod(lambda cls, v: check_base_iri(v)))
 
 
-def lesson_json(lesson: Lesson) -> bytes:
+def lesson_json(lesson: Lesson | Course) -> bytes:
     """UTF-8 JSON, keys in model order, two-space indent, trailing newline: byte-stable."""
     text = json.dumps(lesson.model_dump(mode="json"), ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")
@@ -35,15 +36,27 @@ def with_base_iri(lesson: Lesson, base_iri: str | None) -> Lesson:
     return lesson.model_copy(update={"base_iri": base_iri})  # keeps where it was read from
 
 
+def course_with_base_iri(course: Course, base_iri: str | None) -> Course:
+    """The course with every lesson's activity IRIs built on ``base_iri``."""
+    if base_iri is None:
+        return course
+    lessons = [with_base_iri(lesson, base_iri) for lesson in course.lessons]
+    return course.model_copy(update={"lessons": lessons})
+
+
 class JsonExporter:
     """``aipm-export json``."""
 
     name: ClassVar[str] = "json"
     suffix: ClassVar[str] = ".json"
-    description: ClassVar[str] = "JSON for LMS import (schemas/lesson.schema.json)."
+    description: ClassVar[str] = (
+        "JSON for LMS import (schemas/lesson.schema.json, schemas/course.schema.json)."
+    )
     options_model: ClassVar[type[ExportOptions]] = JsonOptions
 
-    def export(self, lesson: Lesson, out: Path, options: JsonOptions) -> Path:
+    def export(self, lesson: Lesson | Course, out: Path, options: JsonOptions) -> Path:
+        if isinstance(lesson, Course):
+            return write_atomic(out, lesson_json(course_with_base_iri(lesson, options.base_iri)))
         return write_atomic(out, lesson_json(with_base_iri(lesson, options.base_iri)))
 
 

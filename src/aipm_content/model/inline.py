@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from markupsafe import Markup, escape
@@ -10,6 +11,7 @@ from pydantic import Field, computed_field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .base import Node
+from .links import is_lesson_href, parse_lesson_href
 
 # A scheme is present when the href starts like "name:"; only these are allowed.
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
@@ -24,6 +26,14 @@ def check_href(href: str) -> str:
         raise PydanticCustomError(
             "unsafe-link", "link '{href}' has spaces or control characters", {"href": href}
         )
+    if is_lesson_href(href):
+        if parse_lesson_href(href) is None:
+            raise PydanticCustomError(
+                "bad-lesson-link",
+                "link '{href}' must be lesson:LESSON-ID or lesson:LESSON-ID#SECTION-ID",
+                {"href": href},
+            )
+        return href
     match = _SCHEME.match(href)
     if match and match.group(1).lower() not in SAFE_SCHEMES:
         raise PydanticCustomError(
@@ -176,8 +186,16 @@ def plain_text(inlines: list[Inline]) -> str:
     return "".join(parts)
 
 
-def inline_html(inlines: list[Inline]) -> Markup:
-    """Safe HTML for an inline tree: every character escaped, only our own tags emitted."""
+LinkResolver = Callable[[str], str | None]
+"""Maps a ``lesson:`` href to the channel's own href, or None to show the link text only."""
+
+
+def inline_html(inlines: list[Inline], resolve: LinkResolver | None = None) -> Markup:
+    """Safe HTML for an inline tree: every character escaped, only our own tags emitted.
+
+    With ``resolve``, ``lesson:`` links become the channel's internal links (or plain text);
+    without it they are kept as written, as id references.
+    """
     out: list[str] = []
     for node in inlines:
         if isinstance(node, Text):
@@ -189,11 +207,18 @@ def inline_html(inlines: list[Inline]) -> Markup:
         elif isinstance(node, Image):
             out.append(Markup('<img src="{}" alt="{}"/>').format(node.src, node.alt))
         elif isinstance(node, Emphasis):
-            out.append(Markup("<em>{}</em>").format(inline_html(node.children)))
+            out.append(Markup("<em>{}</em>").format(inline_html(node.children, resolve)))
         elif isinstance(node, Strong):
-            out.append(Markup("<strong>{}</strong>").format(inline_html(node.children)))
+            out.append(Markup("<strong>{}</strong>").format(inline_html(node.children, resolve)))
         else:
-            out.append(Markup('<a href="{}">{}</a>').format(node.href, inline_html(node.children)))
+            href: str | None = node.href
+            if resolve is not None and is_lesson_href(node.href):
+                href = resolve(node.href)
+            children = inline_html(node.children, resolve)
+            if href is None:
+                out.append(Markup('<span class="lesson-link">{}</span>').format(children))
+            else:
+                out.append(Markup('<a href="{}">{}</a>').format(href, children))
     return Markup("").join(out)
 
 

@@ -12,11 +12,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
-from ..model.inline import RichText
+from ..model.inline import LinkResolver, RichText, inline_html
 from ..model.lesson import Lesson
+from ..model.links import SCHEME, is_lesson_href
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -45,9 +47,31 @@ def reaction_symbol(name: str) -> str:
     return REACTION_EMOJI.get(name, f":{name}:")
 
 
-def rich(value: RichText | None) -> Markup:
-    """A RichText's safe HTML (already escaped by the model)."""
-    return Markup(value.html) if value is not None else Markup("")
+def no_links(href: str) -> str | None:
+    """A lesson rendered on its own: a ``lesson:`` link shows its text only."""
+    return None
+
+
+def _resolver(context: Context) -> LinkResolver:
+    """The channel's ``links`` resolver from the template context (set for a course)."""
+    resolver = context.get("links")
+    return resolver if callable(resolver) else no_links
+
+
+@pass_context
+def rich(context: Context, value: RichText | None) -> Markup:
+    """A RichText's safe HTML (escaped by the model), ``lesson:`` links made the channel's."""
+    if value is None:
+        return Markup("")
+    if SCHEME not in value.html:
+        return Markup(value.html)
+    return inline_html(value.inlines, _resolver(context))
+
+
+@pass_context
+def target(context: Context, href: str) -> str | None:
+    """Where a next-steps link points in this channel; None shows its title only."""
+    return _resolver(context)(href) if is_lesson_href(href) else href
 
 
 def letter(index: int) -> str:
@@ -81,7 +105,9 @@ def environment(channel: str) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(rich=rich, letter=letter, minutes=minutes, reaction=reaction_symbol)
+    env.filters.update(
+        rich=rich, target=target, letter=letter, minutes=minutes, reaction=reaction_symbol
+    )
     return env
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from ...model.course import Course
 from ...model.lesson import Lesson
-from ..base import ExportOptions, ThemedOptions
+from ..base import ExportOptions, ThemedOptions, course_unsupported
 from ..output import write_atomic
 
 
@@ -39,7 +40,9 @@ class EpubExporter:
     description: ClassVar[str] = "EPUB 3 book (EPUBCheck-clean, accessible, reproducible)."
     options_model: ClassVar[type[ExportOptions]] = EpubOptions
 
-    def export(self, lesson: Lesson, out: Path, options: EpubOptions) -> Path:
+    def export(self, lesson: Lesson | Course, out: Path, options: EpubOptions) -> Path:
+        if isinstance(lesson, Course):
+            raise course_unsupported(lesson, self.name)
         write_atomic(out, epub_bytes(lesson, options.theme_css))
         if options.preview is not None:
             from .preview import preview_pages

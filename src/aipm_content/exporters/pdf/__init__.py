@@ -13,9 +13,10 @@ from typing import ClassVar, Literal
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from ...model.course import Course
 from ...model.lesson import Lesson
 from ...parse.diagnostics import Diagnostic, LessonError
-from ..base import ExportOptions, ThemedOptions
+from ..base import ExportOptions, ThemedOptions, course_unsupported
 from ..output import atomic_path
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -87,7 +88,9 @@ class PdfExporter:
     description: ClassVar[str] = "Printable course handout (PDF/UA tagged, A4 or Letter)."
     options_model: ClassVar[type[ExportOptions]] = PdfOptions
 
-    def export(self, lesson: Lesson, out: Path, options: PdfOptions) -> Path:
+    def export(self, lesson: Lesson | Course, out: Path, options: PdfOptions) -> Path:
+        if isinstance(lesson, Course):
+            raise course_unsupported(lesson, self.name)
         from ...deadline import deadline
         from .document import lesson_pdf
 

@@ -7,8 +7,9 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
+from ...model.course import Course
 from ...model.lesson import Lesson
-from ..base import ExportOptions, ThemedOptions
+from ..base import ExportOptions, ThemedOptions, course_unsupported
 from .package import package_files, write_package, zip_date
 
 
@@ -29,7 +30,9 @@ class ScormExporter:
     description: ClassVar[str] = "SCORM 1.2 or 2004 package with an offline, tracked player."
     options_model: ClassVar[type[ExportOptions]] = ScormOptions
 
-    def export(self, lesson: Lesson, out: Path, options: ScormOptions) -> Path:
+    def export(self, lesson: Lesson | Course, out: Path, options: ScormOptions) -> Path:
+        if isinstance(lesson, Course):
+            raise course_unsupported(lesson, self.name)
         files = package_files(lesson, options.scorm, options.mastery_score, options.theme_css)
         return write_package(out, files, zip_date(lesson))
 
