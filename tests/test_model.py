@@ -424,7 +424,7 @@ def test_words_are_counted_in_every_text_and_section_title() -> None:
 
 
 def test_seed_reading_time(seed_lesson: Lesson) -> None:
-    assert seed_lesson.word_count == 2241
+    assert seed_lesson.word_count == 2258
     assert seed_lesson.reading_minutes == 9
     assert seed_lesson.exercise_minutes == 20
     assert seed_lesson.duration == "PT29M"
