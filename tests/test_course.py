@@ -356,7 +356,7 @@ def test_cli_checks_and_exports_a_course(tmp_path: Path) -> None:
     run = subprocess.run(
         [str(CLI), "check", str(CONTENT / "course.yml")], capture_output=True, text=True
     )
-    assert run.returncode == 0 and "ok (course, 2 modules, 3 lessons" in run.stdout
+    assert run.returncode == 0 and "ok (course, 2 modules, 3 lessons, 11 activities)" in run.stdout
     out = tmp_path / "course.json"
     run = subprocess.run(
         [str(CLI), "json", str(CONTENT), "-o", str(out)], capture_output=True, text=True
@@ -376,3 +376,36 @@ def test_a_failing_course_writes_nothing_and_keeps_the_old_output(tmp_path: Path
     assert "course.yml:9:15: error[missing-lesson]" in run.stderr
     assert "Traceback" not in run.stderr
     assert out.read_text(encoding="utf-8") == "old"
+
+
+def test_convert_writes_each_lesson_and_a_course_file(tmp_path: Path) -> None:
+    source = tmp_path / "text"
+    source.mkdir()
+    for name in ("prompt-evals-for-pms.txt", "shipping-a-hindi-voice-bot.txt"):
+        shutil.copy(ROOT / "tests" / "fixtures" / "text" / name, source / name)
+    (source / "course.yml").write_text(
+        "id: text-course\ntitle: Text course\nmastery: 70\nmodules:\n  - title: All\n"
+        "    lessons: [prompt-evals-for-pms.txt, shipping-a-hindi-voice-bot.txt]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "markdown"
+    run = subprocess.run(
+        [str(CLI), "convert", str(source), "-o", str(out)], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "course.yml",
+        "prompt-evals-for-pms.md",
+        "shipping-a-hindi-voice-bot.md",
+    ]
+    assert load_course(out) == load_course(source)
+
+
+def test_convert_of_a_broken_course_writes_nothing(tmp_path: Path) -> None:
+    path = make_course(tmp_path / "c", GOOD.replace("[two.md]", "[gone.md]"))
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [str(CLI), "convert", str(path), "-o", str(out)], capture_output=True, text=True
+    )
+    assert run.returncode == 2 and "error[missing-lesson]" in run.stderr
+    assert not out.exists()

@@ -78,6 +78,11 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 module``, ``2 modules``."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
 def source_options(func: F) -> F:
     """SOURCE argument and --from, shared by every command that reads a lesson."""
     func = click.option(
@@ -87,7 +92,7 @@ def source_options(func: F) -> F:
         default=None,
         help="Source format (default: from the extension: .md, .txt, .json).",
     )(func)
-    return click.argument("source", type=click.Path(path_type=Path, dir_okay=False))(func)
+    return click.argument("source", type=click.Path(path_type=Path))(func)
 
 
 class Cli(click.Group):
@@ -144,10 +149,12 @@ def check(sources: tuple[Path, ...], source_format: SourceFormat | None, strict:
         if strict and loaded.warnings:
             continue  # not ok: its warnings are errors here
         if isinstance(loaded, Course):
-            summary = (
-                f"course, {len(loaded.modules)} modules, {len(loaded.lessons)} lessons, "
-                f"{len(loaded.activities)} activities"
+            counts = (
+                plural(len(loaded.modules), "module"),
+                plural(len(loaded.lessons), "lesson"),
+                plural(len(loaded.activities), "activity", "activities"),
             )
+            summary = "course, " + ", ".join(counts)
         else:
             summary = f"{loaded.reading_minutes} min read, {len(loaded.activities)} activities"
         say(f"{source}: ok ({summary})")
@@ -188,15 +195,24 @@ def schema(write: bool, course: bool, output: Path | None) -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     required=True,
-    help="Markdown file to write.",
+    help="Markdown file to write (for a course: the folder to write its lessons into).",
 )
 @guarded
 def convert(source: Path, source_format: SourceFormat | None, output: Path) -> None:
-    """Convert a lesson (reading-app .txt, .json, or .md to normalise) to authoring Markdown."""
-    from .write.convert import convert as convert_file
+    """Convert a lesson (reading-app .txt, .json, or .md to normalise) to authoring Markdown.
 
+    A course (its course.yml or folder) becomes a folder of Markdown lessons and a course.yml.
+    """
+    from .api import is_course
+    from .write.convert import convert as convert_file
+    from .write.convert import convert_course
+
+    if is_course(source, source_format):
+        for written in convert_course(source, output):
+            say(f"wrote {written}")
+        return
     convert_file(source, output, source_format=source_format)
     say(f"wrote {output}")
 
