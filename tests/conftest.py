@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from aipm_content import Lesson, load
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from lms.server import LmsServer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -30,3 +37,26 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def seed_lesson() -> Lesson:
     """The bundled lesson, parsed once per session."""
     return load(SEED_MD)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright (which never downloads a browser here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def lms() -> Iterator[LmsServer]:
+    """The test LMS (tests/lms/): its page, scorm-again and packages, on 127.0.0.1."""
+    from lms.server import LmsServer
+
+    server = LmsServer()
+    yield server
+    server.close()

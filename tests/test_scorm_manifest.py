@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from aipm_content import Lesson, LessonError, export, load, parse
 from aipm_content.cli import main
 from aipm_content.exporters.scorm.limits import Version
 from aipm_content.exporters.scorm.manifest import manifest_problems, manifest_xml
+from aipm_content.exporters.scorm.package import ASSETS, PLAYER_SCRIPTS, player_config
 from conftest import ROOT, SEED_MD
 
 SCHEMAS = (
@@ -151,7 +153,12 @@ def test_manifest_spelling_and_mastery_per_version(zips: dict[str, Path]) -> Non
             "not a number from 0 to 100",
         ),
         ("2004", b">0.75</imsss:min", b">1.5</imsss:min", "not a number from -1 to 1"),
-        ("1.2", b'<file href="player.js"/>', b'<file href="missing.js"/>', "not in the package"),
+        (
+            "1.2",
+            b'<file href="player/state.js"/>',
+            b'<file href="player/missing.js"/>',
+            "not in the package",
+        ),
     ],
 )
 def test_checks_the_xsds_miss(
@@ -189,9 +196,40 @@ def test_package_is_deterministic_and_ordered(
         "imsmanifest.xml",
         "index.html",
         "player.css",
-        "player.js",
+        *(f"player/{name}" for name in sorted(PLAYER_SCRIPTS)),
     ]
     assert {i.date_time for i in infos} == {(2026, 11, 1, 0, 0, 0)}
+
+
+def test_every_player_script_ships_listed_and_loaded(zips: dict[str, Path]) -> None:
+    """A script added to assets/ but not to PLAYER_SCRIPTS would be missing from the package."""
+    assert sorted(p.name for p in ASSETS.glob("*.js")) == sorted(PLAYER_SCRIPTS)
+    with zipfile.ZipFile(zips["2004"]) as archive:
+        manifest = archive.read("imsmanifest.xml").decode()
+        page = archive.read("index.html").decode()
+    loads = [line for line in page.splitlines() if line.startswith("<script src=")]
+    assert loads == [f'<script src="player/{n}" defer="defer"></script>' for n in PLAYER_SCRIPTS]
+    for name in PLAYER_SCRIPTS:
+        assert f'<file href="player/{name}"/>' in manifest
+
+
+def _shape(value: object) -> object:
+    """The keys of a JSON value, recursively (lists by their first item): its shape, no data."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return type(value).__name__
+
+
+def test_the_player_unit_tests_use_the_config_the_package_embeds(seed: Lesson) -> None:
+    """tests/js/*.test.js read tests/js/fixtures/lesson-config.json; regenerate it with
+    ``player_config(load(SEED_MD), "1.2", 80)`` when the config changes shape."""
+    fixture = json.loads((ROOT / "tests/js/fixtures/lesson-config.json").read_text("utf-8"))
+    current = player_config(seed, "1.2", 80)
+    assert _shape(fixture) == _shape(current)
+    kinds = {a["kind"]: _shape(a) for a in current["lessons"][0]["activities"]}
+    assert {a["kind"]: _shape(a) for a in fixture["lessons"][0]["activities"]} == kinds
 
 
 def test_cli_and_settings_file(tmp_path: Path) -> None:

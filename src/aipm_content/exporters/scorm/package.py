@@ -25,6 +25,17 @@ ASSETS = Path(__file__).parent / "assets"
 THEME = Path(__file__).resolve().parents[2] / "render" / "themes" / "default"
 MAX_TEXT = 4000
 """Longest free-text answer a textarea takes: SCORM 2004's long-fill-in limit."""
+PLAYER_DIR = "player"
+PLAYER_SCRIPTS = (
+    "format.js",
+    "scoring.js",
+    "state.js",
+    "lms.js",
+    "scorm.js",
+    "view.js",
+    "player.js",
+)
+"""The player's classic scripts (file:// cannot load modules), in load order; see assets/."""
 
 
 def section_minutes(lesson: Lesson) -> list[float]:
@@ -38,7 +49,24 @@ def section_minutes(lesson: Lesson) -> list[float]:
 
 
 def player_config(lesson: Lesson, version: Version, mastery_score: int | None) -> dict[str, Any]:
-    """Everything player.js needs, embedded in index.html as JSON."""
+    """Everything the player scripts need, embedded in index.html as JSON.
+
+    The shape is a course's: a lesson package is the course of one lesson.
+    """
+    return {
+        "id": lesson.id,
+        "title": lesson.title,
+        "language": lesson.language,
+        "version": version,
+        "mastery_score": mastery_score,
+        "limits": player_limits(version),
+        "max_text": MAX_TEXT,
+        "lessons": [lesson_config(lesson)],
+    }
+
+
+def lesson_config(lesson: Lesson) -> dict[str, Any]:
+    """One lesson for the player: its sections with reading minutes, and its activities."""
     practised = {b.case for _, b in lesson.blocks() if isinstance(b, Practice) and b.case}
     activities = []
     for ref in lesson.activities:
@@ -73,12 +101,8 @@ def player_config(lesson: Lesson, version: Version, mastery_score: int | None) -
         activities.append(entry)
     minutes = section_minutes(lesson)
     return {
-        "lesson": lesson.id,
+        "id": lesson.id,
         "title": lesson.title,
-        "language": lesson.language,
-        "version": version,
-        "mastery_score": mastery_score,
-        "limits": player_limits(version),
         "sections": [
             {"id": s.id, "minutes": m} for s, m in zip(lesson.sections, minutes, strict=True)
         ],
@@ -160,12 +184,13 @@ def package_files(
         config=config,
         practised_cases=practised,
         max_text=MAX_TEXT,
+        scripts=[f"{PLAYER_DIR}/{name}" for name in PLAYER_SCRIPTS],
     )
     files: dict[str, bytes] = {
         LAUNCH: page.encode("utf-8"),
         "player.css": themed((THEME / "player.css").read_text("utf-8"), theme_css).encode(),
-        "player.js": (ASSETS / "player.js").read_bytes(),
     }
+    files.update({f"{PLAYER_DIR}/{name}": (ASSETS / name).read_bytes() for name in PLAYER_SCRIPTS})
     files.update(images(lesson))
     manifest = manifest_xml(lesson, version, mastery_score, files)
     problems = manifest_problems(manifest, version, files)
