@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from aipm_content import Lesson, LessonError, export, load, parse
+from aipm_content import Lesson, LessonError, export, load, load_course, parse
 from aipm_content.cli import main
 from aipm_content.exporters.scorm.limits import Version
 from aipm_content.exporters.scorm.manifest import manifest_problems, manifest_xml
@@ -297,3 +297,27 @@ def test_images_travel_in_the_package(tmp_path: Path) -> None:
         assert b'<file href="img/dot.png"/>' in archive.read("imsmanifest.xml")
         assert b'src="img/dot.png"' in archive.read("index.html")
     assert zipfile.ZipFile(io.BytesIO(out.read_bytes())).testzip() is None
+
+
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_course_package_is_valid_deterministic_and_complete(
+    version: Version, schemas: dict[str, etree.XMLSchema], tmp_path: Path
+) -> None:
+    """One SCO for the course: a valid manifest listing every file, the course's mastery."""
+    course = load_course(ROOT / "content" / "course.yml")
+    first = export(course, "scorm", tmp_path / "a.zip", scorm=version, mastery_score=50)
+    again = export(course, "scorm", tmp_path / "b.zip", scorm=version, mastery_score=50)
+    assert first.read_bytes() == again.read_bytes()
+    xml = manifest_of(first)
+    assert validate(schemas[version], xml) == []
+    with zipfile.ZipFile(first) as archive:
+        names = archive.namelist()
+        page = archive.read("index.html").decode()
+    assert manifest_problems(xml, version, names) == []
+    assert xml.count(b"<file href=") == len(names) - 1  # everything but the manifest
+    assert f"<title>{course.title}</title>".encode() in xml
+    mastery = b"<adlcp:masteryscore>80<" if version == "1.2" else b">0.8</imsss:min"
+    assert mastery in xml  # course.yml's mastery: 80 wins over the channel's 50
+    assert [line for line in page.splitlines() if line.startswith("<template")] == [
+        f'<template data-lesson="{lesson.id}">' for lesson in course.lessons
+    ]

@@ -1,8 +1,9 @@
 """The player on a phone (issue 13, item 4): at 390 px wide nothing scrolls sideways.
 
 One long URL in a paragraph used to make every paragraph of the lesson cut off on the right. A
-lesson with long URLs, long words, code spans and a wide image, and the bundled lesson, are
-opened from disk in Chromium at 390 px; the page must be no wider than the screen.
+lesson with long URLs, long words, code spans and a wide image, the bundled lesson and the
+bundled course are opened from disk in Chromium at 390 px; the page must be no wider than the
+screen.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser
 
-from aipm_content import Lesson, load
+from aipm_content import Lesson, load, load_course
+from aipm_content.model.course import Course
+from conftest import ROOT
 from lms.player import unzip_package
 
 LONG_WORD = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft"
@@ -64,12 +67,15 @@ def overflow(browser: Browser, index: Path) -> dict[str, int]:
     return sizes
 
 
-@pytest.mark.parametrize("which", ["long words, URLs, code and images", "bundled lesson"])
+@pytest.mark.parametrize("which", ["long words, URLs, code and images", "lesson", "course"])
 def test_nothing_scrolls_sideways_at_390_px(
     which: str, browser: Browser, seed_lesson: Lesson, tmp_path: Path
 ) -> None:
-    lesson = wide_lesson(tmp_path / "src") if which.startswith("long") else seed_lesson
-    folder = unzip_package(lesson, tmp_path / "pkg")
+    if which == "course":
+        unit: Lesson | Course = load_course(ROOT / "content" / "course.yml")
+    else:
+        unit = wide_lesson(tmp_path / "src") if which.startswith("long") else seed_lesson
+    folder = unzip_package(unit, tmp_path / "pkg")
     sizes = overflow(browser, folder / "index.html")
     assert sizes["client"] == 390
     assert sizes["scroll"] <= sizes["client"], sizes

@@ -15,13 +15,16 @@ from playwright.sync_api import Browser, BrowserContext, Frame, FrameLocator, Pa
 
 from aipm_content import Lesson, export
 from aipm_content.exporters.scorm import limits
+from aipm_content.model.course import Course
 
 from .server import LmsServer
 
 VERSIONS = ["1.2", "2004"]
 
 
-def unzip_package(lesson: Lesson, folder: Path, version: str = "1.2", **options: Any) -> Path:
+def unzip_package(
+    lesson: Lesson | Course, folder: Path, version: str = "1.2", **options: Any
+) -> Path:
     """Export ``lesson`` as a SCORM zip and unzip it into ``folder`` (returned)."""
     zipped = export(lesson, "scorm", folder.with_suffix(".zip"), scorm=version, **options)
     with zipfile.ZipFile(zipped) as archive:

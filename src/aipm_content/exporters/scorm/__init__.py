@@ -9,7 +9,8 @@ from pydantic import Field
 
 from ...model.course import Course
 from ...model.lesson import Lesson
-from ..base import ExportOptions, ThemedOptions, course_unsupported
+from ..base import ExportOptions, ThemedOptions
+from .course import course_package_files
 from .package import package_files, write_package, zip_date
 
 
@@ -19,7 +20,7 @@ class ScormOptions(ThemedOptions):
     scorm: Literal["1.2", "2004"] = "1.2"
     """SCORM version: 1.2, or 2004 (4th Edition)."""
     mastery_score: int | None = Field(default=80, ge=0, le=100)
-    """Percent of the lesson's points that passes it (0-100)."""
+    """Percent of the lesson's points that passes it (0-100); a course's ``mastery`` wins."""
 
 
 class ScormExporter:
@@ -32,7 +33,10 @@ class ScormExporter:
 
     def export(self, lesson: Lesson | Course, out: Path, options: ScormOptions) -> Path:
         if isinstance(lesson, Course):
-            raise course_unsupported(lesson, self.name)
+            # The course file's mastery wins over the channel's default.
+            mastery = lesson.mastery if lesson.mastery is not None else options.mastery_score
+            files = course_package_files(lesson, options.scorm, mastery, options.theme_css)
+            return write_package(out, files, zip_date(lesson))
         files = package_files(lesson, options.scorm, options.mastery_score, options.theme_css)
         return write_package(out, files, zip_date(lesson))
 

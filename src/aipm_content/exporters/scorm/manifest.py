@@ -15,6 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ...model.course import Course
 from ...model.lesson import Lesson
 from .limits import Version
 
@@ -46,7 +47,7 @@ def _environment() -> Environment:
 
 
 def manifest_xml(
-    lesson: Lesson, version: Version, mastery_score: int | None, files: Iterable[str]
+    lesson: Lesson | Course, version: Version, mastery_score: int | None, files: Iterable[str]
 ) -> bytes:
     """The manifest of a one-SCO package launching ``index.html`` and listing ``files``."""
     ids = {

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ...model.blocks import Practice
+from ...model.course import Course
 from ...model.inline import Image
 from ...model.lesson import Lesson
 from ...model.measure import rich_texts, words_in
@@ -65,14 +66,18 @@ def player_config(lesson: Lesson, version: Version, mastery_score: int | None) -
     }
 
 
-def lesson_config(lesson: Lesson) -> dict[str, Any]:
-    """One lesson for the player: its sections with reading minutes, and its activities."""
+def lesson_config(lesson: Lesson, id_prefix: str = "") -> dict[str, Any]:
+    """One lesson for the player: its sections with reading minutes, and its activities.
+
+    ``id_prefix`` makes the SCORM 1.2 interaction ids unique across a course.
+    """
     practised = {b.case for _, b in lesson.blocks() if isinstance(b, Practice) and b.case}
     activities = []
     for ref in lesson.activities:
         block = lesson.find(ref.id)
         entry: dict[str, Any] = {
             "id": ref.id,
+            "lms_id": id_prefix + ref.id,
             "iri": ref.iri,
             "kind": ref.kind,
             "title": ref.title,
@@ -186,13 +191,25 @@ def package_files(
         max_text=MAX_TEXT,
         scripts=[f"{PLAYER_DIR}/{name}" for name in PLAYER_SCRIPTS],
     )
+    return assemble(lesson, page, images(lesson), version, mastery_score, theme_css)
+
+
+def assemble(
+    unit: Lesson | Course,
+    page: str,
+    image_files: dict[str, bytes],
+    version: Version,
+    mastery_score: int | None,
+    theme_css: str | None,
+) -> dict[str, bytes]:
+    """The package around a rendered player page: styles, scripts, images, checked manifest."""
     files: dict[str, bytes] = {
         LAUNCH: page.encode("utf-8"),
         "player.css": themed((THEME / "player.css").read_text("utf-8"), theme_css).encode(),
     }
     files.update({f"{PLAYER_DIR}/{name}": (ASSETS / name).read_bytes() for name in PLAYER_SCRIPTS})
-    files.update(images(lesson))
-    manifest = manifest_xml(lesson, version, mastery_score, files)
+    files.update(image_files)
+    manifest = manifest_xml(unit, version, mastery_score, files)
     problems = manifest_problems(manifest, version, files)
     if problems:  # our own bug, not the author's: fail loudly rather than ship a bad package
         raise RuntimeError("invalid imsmanifest.xml: " + "; ".join(problems))
@@ -200,10 +217,10 @@ def package_files(
     return files
 
 
-def zip_date(lesson: Lesson) -> tuple[int, int, int, int, int, int]:
+def zip_date(unit: Lesson | Course) -> tuple[int, int, int, int, int, int]:
     """The one timestamp every entry carries."""
-    if lesson.revision:
-        year, month, day = (int(p) for p in lesson.revision.split("-"))
+    if unit.revision:
+        year, month, day = (int(p) for p in str(unit.revision).split("-"))
         if year >= 1980:
             return (year, month, day, 0, 0, 0)
     return (1980, 1, 1, 0, 0, 0)

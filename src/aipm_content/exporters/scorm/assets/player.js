@@ -9,7 +9,9 @@
 
   var S = AIPM.scoring;
   var course = JSON.parse(document.getElementById("aipm-config").textContent);
-  var lesson = course.lessons[0];
+  var inCourse = course.kind === "course"; // else a lesson package: the course of one lesson
+  var lesson = course.lessons[0]; // the lesson open now
+  var stopWatching = function () {};
   var lms = null;
   var state = AIPM.state.empty();
   var started = Date.now();
@@ -34,7 +36,7 @@
       done: done,
       passed: S.passed(done, t.percent, masteryScore()),
       progress: S.progressMeasure(course, state),
-      location: state.at ? state.at.section : "",
+      location: !state.at ? "" : inCourse ? state.at.lesson + "/" + state.at.section : state.at.section,
       state: encoded.text,
       sessionMs: Date.now() - started,
       final: final,
@@ -66,7 +68,7 @@
     if (mine.seen[sectionId]) return;
     mine.seen[sectionId] = true;
     state.at = { lesson: lesson.id, section: sectionId };
-    AIPM.view.showProgress(lesson, mine);
+    AIPM.view.showProgress(course, state, lesson);
     save(S.complete(course, state), false);
   }
 
@@ -80,9 +82,41 @@
     mine.answers[act.id] = ans;
     var slot = lms.recordAnswer(act, ans, S.outcome(act, ans), mine.slots[act.id]);
     if (slot !== undefined) mine.slots[act.id] = slot;
-    AIPM.view.showProgress(lesson, mine);
+    AIPM.view.showProgress(course, state, lesson);
     save(true, false);
     return ans;
+  }
+
+  function lessonById(id) {
+    for (var i = 0; i < course.lessons.length; i++) if (course.lessons[i].id === id) return course.lessons[i];
+    return null;
+  }
+
+  // The open lesson's forms, timers, links and section watching.
+  function setUpLesson() {
+    var mine = ls();
+    AIPM.view.setUpForms(lesson, mine, onAnswer);
+    AIPM.view.setUpTimers();
+    AIPM.view.openLinksOutside();
+    AIPM.view.showProgress(course, state, lesson);
+    stopWatching = AIPM.view.watchSections(mine, onSeen, onLocation);
+  }
+
+  // A course: open a lesson (from the menu, a next-lesson or lesson: link, or on resume) at a
+  // section, or at its top.
+  function open(lessonId, sectionId, resuming) {
+    var next = lessonById(lessonId);
+    if (!next) return;
+    if (next !== lesson || resuming) {
+      stopWatching();
+      lesson = next;
+      AIPM.view.mountLesson(lesson.id);
+      setUpLesson();
+      if (!resuming) AIPM.view.focusLesson();
+    }
+    var valid = next.sections.some(function (s) { return s.id === sectionId; });
+    state.at = { lesson: lesson.id, section: valid ? sectionId : lesson.sections.length ? lesson.sections[0].id : "" };
+    AIPM.view.scrollTo(valid ? sectionId : "");
   }
 
   function finish() {
@@ -92,7 +126,7 @@
     save(live, true);
     if (live) lms.finish();
     var mastery = masteryScore();
-    var text = done ? "Lesson complete." : "Progress saved; you can come back to finish.";
+    var text = !done ? "Progress saved; you can come back to finish." : inCourse ? "Course complete." : "Lesson complete.";
     if (t.percent !== null && done) {
       text += " Score: " + t.percent + "%";
       if (mastery === null || mastery === undefined) text += ".";
@@ -112,14 +146,15 @@
     } else {
       AIPM.view.showConnection("Not connected to an LMS: your progress is kept in this browser.");
     }
-    var mine = ls();
-    AIPM.view.setUpForms(lesson, mine, onAnswer);
-    AIPM.view.setUpTimers();
     AIPM.view.onFinish(finish);
-    AIPM.view.openLinksOutside();
-    AIPM.view.showProgress(lesson, mine);
-    if (state.at) AIPM.view.scrollTo(state.at.section);
-    AIPM.view.watchSections(mine, onSeen, onLocation);
+    var at = state.at && lessonById(state.at.lesson);
+    if (inCourse) {
+      AIPM.view.onLessonLink(open);
+      open(at ? at.id : lesson.id, state.at ? state.at.section : "", true);
+    } else {
+      setUpLesson();
+      if (state.at) AIPM.view.scrollTo(state.at.section);
+    }
     // Chrome drops synchronous requests during unload: commit as the page is hidden instead.
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") save(true, false);

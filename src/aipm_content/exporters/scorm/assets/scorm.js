@@ -23,7 +23,7 @@
     interaction: function (set, p, act, ans, outcome, first, limits) {
       var choice = AIPM.scoring.isChoice(act);
       if (first) {
-        set(p + "id", F.cut(act.id.replace(/[^A-Za-z0-9_-]/g, "_"), 255));
+        set(p + "id", F.cut(act.lms_id.replace(/[^A-Za-z0-9_-]/g, "_"), 255));
         set(p + "type", choice ? "choice" : "fill-in");
         if (choice && act.correct.length) set(p + "correct_responses.0.pattern", letterOf(act, act.correct[0]));
       }

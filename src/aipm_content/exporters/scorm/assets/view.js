@@ -15,9 +15,16 @@
     return n + " " + (n === 1 ? one : many);
   }
 
-  function showProgress(lesson, ls) {
-    var left = S.minutesLeft(lesson, ls);
-    var total = lesson.total_minutes;
+  // The bar (minutes left over the whole course), the open lesson's marks, the checklist, and
+  // in a course the menu's state of every lesson.
+  function showProgress(course, state, lesson) {
+    var ls = S.lessonState(state, lesson);
+    var left = 0;
+    var total = 0;
+    course.lessons.forEach(function (l) {
+      left += S.minutesLeft(l, S.lessonState(state, l));
+      total += l.total_minutes;
+    });
     var progress = byId("progress");
     progress.max = total || 1;
     progress.value = Math.max(0, total - left);
@@ -31,7 +38,8 @@
       var el = byId(a.id);
       if (el) el.classList.toggle("answered", !!ls.answers[a.id]);
     });
-    var m = S.lessonMissing(lesson, ls);
+    course.lessons.forEach(function (l) { showLessonState(l, S.lessonState(state, l)); });
+    var m = S.missing(course, state);
     var checklist = byId("checklist");
     if (!m.sections.length && !m.activities.length) {
       checklist.textContent = "Everything is done. Press Finish to record your result.";
@@ -45,12 +53,58 @@
     checklist.textContent = "Still to do: " + parts.join(", ") + ".";
   }
 
+  function showLessonState(lesson, ls) {
+    var el = document.querySelector('[data-lesson-state="' + lesson.id + '"]');
+    if (!el) return;
+    var started = Object.keys(ls.seen).length + Object.keys(ls.answers).length > 0;
+    var m = S.lessonMissing(lesson, ls);
+    var done = !m.sections.length && !m.activities.length;
+    var only = { lessons: {} };
+    only.lessons[lesson.id] = ls;
+    var t = S.totals({ lessons: [lesson] }, only);
+    var text = done ? "Done" : started ? "In progress" : "Not started";
+    if (t.max && started) text += ", " + t.earned + " of " + t.max + " points";
+    el.textContent = text;
+    el.setAttribute("data-status", done ? "done" : started ? "started" : "new");
+  }
+
+  // A course: put a lesson's markup (a <template>) in the page; false in a lesson package.
+  function mountLesson(lessonId) {
+    var slot = byId("lesson-slot");
+    var template = document.querySelector('template[data-lesson="' + lessonId + '"]');
+    if (!slot || !template) return false;
+    slot.textContent = "";
+    slot.appendChild(template.content.cloneNode(true));
+    each(document.querySelectorAll("[data-menu]"), function (a) {
+      if (a.getAttribute("data-menu") === lessonId) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    });
+    return true;
+  }
+
+  // Links to "#lesson/ID" or "#lesson/ID/SECTION" (the menu, next lesson, lesson: links) open a
+  // lesson in the page.
+  function onLessonLink(handler) {
+    document.addEventListener("click", function (event) {
+      var a = event.target.closest && event.target.closest('a[href^="#lesson/"]');
+      if (!a) return;
+      event.preventDefault();
+      var parts = a.getAttribute("href").split("/");
+      handler(parts[1], parts[2] || "");
+    });
+  }
+
+  function focusLesson() {
+    var main = byId("lesson");
+    if (main) main.focus({ preventScroll: true });
+  }
+
   // A section is seen when its end scrolls into view; the location is the last heading seen.
   function watchSections(ls, onSeen, onLocation) {
     var ends = document.querySelectorAll("[data-section-end]");
     if (!("IntersectionObserver" in window)) {
       each(ends, function (el) { onSeen(el.getAttribute("data-section-end")); });
-      return;
+      return function () {};
     }
     var observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
@@ -68,6 +122,10 @@
       });
     });
     each(document.querySelectorAll("[data-section]"), function (el) { heads.observe(el); });
+    return function () {
+      observer.disconnect();
+      heads.disconnect();
+    };
   }
 
   function words(text) {
@@ -204,6 +262,7 @@
   function scrollTo(sectionId) {
     var el = sectionId && byId(sectionId);
     if (el) el.scrollIntoView();
+    else window.scrollTo(0, 0);
   }
 
   function showConnection(text) {
@@ -224,6 +283,9 @@
 
   AIPM.view = {
     showProgress: showProgress,
+    mountLesson: mountLesson,
+    onLessonLink: onLessonLink,
+    focusLesson: focusLesson,
     watchSections: watchSections,
     setUpForms: setUpForms,
     setUpTimers: setUpTimers,
