@@ -253,3 +253,43 @@ def test_course_opened_from_disk_keeps_state_and_is_accessible(
     assert serious == []
     assert errors == []
     context.close()
+
+
+def test_the_export_bound_covers_what_the_player_writes(course: Course, tmp_path: Path) -> None:
+    """structure_size (the export-time refusal) is at least what state.js writes for the
+    fullest state of the course with every text dropped."""
+    import subprocess
+
+    from aipm_content.exporters.scorm.course import course_config, structure_size
+
+    config = course_config(course, "1.2", 80)
+    (tmp_path / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    script = """
+      const { loadPlayer } = require(process.argv[1]);
+      const config = require(process.argv[2]);
+      const AIPM = loadPlayer("format.js", "scoring.js", "state.js");
+      const state = AIPM.state.empty();
+      let slot = 0;
+      for (const lesson of config.lessons) {
+        const ls = AIPM.state.lesson(state, lesson);
+        lesson.sections.forEach((s) => { ls.seen[s.id] = true; });
+        for (const act of lesson.activities) {
+          const last = act.choices[act.choices.length - 1];
+          ls.answers[act.id] = last ? { r: last.id, p: last.score } : { r: "text", p: act.max };
+          ls.slots[act.id] = slot++;
+        }
+      }
+      const lesson = config.lessons[config.lessons.length - 1];
+      state.at = { lesson: lesson.id, section: lesson.sections[lesson.sections.length - 1].id };
+      const bare = JSON.parse(AIPM.state.encode(state, config, Infinity).text);
+      delete bare.T;
+      process.stdout.write(String(JSON.stringify(bare).length));
+    """
+    helper = ROOT / "tests" / "js" / "player-context.js"
+    written = subprocess.run(
+        ["node", "-e", script, str(helper), str(tmp_path / "config.json")],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert 0 < int(written) <= structure_size(config)
