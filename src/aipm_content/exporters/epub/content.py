@@ -1,9 +1,9 @@
-"""The book's files: one XHTML document per section, cover, title page, nav, CSS and images.
+"""The pieces of the book's files: XHTML documents, resources, the TOC, links and images.
 
-Rendered with the shared block templates (``epub`` channel overrides), then checked as XML and
-finished with lxml: links are pointed at the document that holds their target, links to
-nothing inside the book become text that shows the address, and lesson images are copied in
-under safe names through ``resolve_image``.
+Documents are rendered with the shared block templates (``epub`` channel overrides), then
+checked as XML and finished with lxml: links are pointed at the document that holds their
+target, links to nothing inside the book become text that shows the address, and lesson images
+are copied in under safe names through ``resolve_image``. ``book`` puts them together.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from markupsafe import Markup
 from ...model.lesson import Lesson
 from ...parse.diagnostics import error
 from ...parse.limits import resolve_image
-from ...render.html import render, themed
-from .cover import cover_svg
+from ...render.html import render
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -28,8 +27,6 @@ XHTML = "http://www.w3.org/1999/xhtml"
 SVG = "http://www.w3.org/2000/svg"
 MATHML = "http://www.w3.org/1998/Math/MathML"
 THEME = Path(__file__).resolve().parents[2] / "render" / "themes" / "default" / "epub.css"
-CSS_HREF = "css/epub.css"
-COVER_IMAGE = "images/cover.svg"
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif"}
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
@@ -64,19 +61,15 @@ class BookContent:
     """Manifest ids in reading order."""
     toc: list[TocEntry]
     has_images: bool
-    """Whether the lesson has images of its own (the cover does not count)."""
+    """Whether the lessons have images of their own (the cover does not count)."""
 
 
-def section_href(section_id: str) -> str:
-    return f"section-{section_id}.xhtml"
-
-
-def document(lesson: Lesson, title: str, body: str, *, matter: str, kind: str) -> str:
+def document(lang: str, title: str, body: str, *, matter: str, kind: str) -> str:
     """A complete XHTML content document around ``body``."""
     return render(
         "epub",
         "document.xhtml.j2",
-        lang=lesson.language,
+        lang=lang,
         title=title,
         body=Markup(body),
         matter=matter,
@@ -117,24 +110,24 @@ def manifest_properties(root: etree._Element) -> tuple[str, ...]:
 
 
 class Images:
-    """Lesson images copied into the book as ``images/image-NN.ext``, each file once."""
+    """Lesson images copied into the book as ``images/image-NN.ext``, each file once (however
+    many lessons use it)."""
 
-    def __init__(self, lesson: Lesson) -> None:
-        self.lesson = lesson
+    def __init__(self) -> None:
         self.by_path: dict[Path, Resource] = {}
 
-    def href_for(self, src: str) -> str:
-        if self.lesson.source_dir is None:
+    def href_for(self, lesson: Lesson, src: str) -> str:
+        if lesson.source_dir is None:
             raise error(
-                *self.lesson.source_line(src),
+                *lesson.source_line(src),
                 1,
                 "bad-image",
                 f"image {src!r}: the lesson was not loaded from a folder, so images cannot be read",
             )
         try:
-            path = resolve_image(self.lesson.source_dir, src)
+            path = resolve_image(lesson.source_dir, src)
         except ValueError as exc:
-            raise error(*self.lesson.source_line(src), 1, "bad-image", str(exc)) from None
+            raise error(*lesson.source_line(src), 1, "bad-image", str(exc)) from None
         if path not in self.by_path:
             suffix = ".jpg" if path.suffix.lower() == ".jpeg" else path.suffix.lower()
             number = len(self.by_path) + 1
@@ -147,10 +140,14 @@ class Images:
         return self.by_path[path].href
 
 
-def finish_links(root: etree._Element, name: str, anchors: dict[str, str], files: set[str]) -> None:
+def finish_links(
+    root: etree._Element, name: str, anchors: dict[str, str], files: set[str], prefix: str = ""
+) -> None:
     """Point every link at the document holding its target; others become text showing the href.
 
-    ``anchors`` maps each id in the book to its document, ``files`` lists the book's documents.
+    ``anchors`` maps each id in the book to its document, ``files`` lists the book's documents,
+    ``prefix`` is what the document's lesson put before its ids (so ``#case`` written in the
+    lesson finds ``prefix + case``; a link with a file name is already the book's own).
     Web and mail links stay links; a relative link that reaches nothing inside the book (another
     lesson's file, a missing anchor) would be an EPUBCheck error, so it is kept as words.
     """
@@ -159,9 +156,10 @@ def finish_links(root: etree._Element, name: str, anchors: dict[str, str], files
         if href is None or _SCHEME.match(href):
             continue
         path, _, fragment = href.partition("#")
-        target = path or anchors.get(fragment)
-        if target in files and (not fragment or anchors.get(fragment) == target):
-            local = f"#{fragment}" if target == name else f"{target}#{fragment}"
+        key = fragment if path else prefix + fragment
+        target = path or anchors.get(key)
+        if target in files and (not fragment or anchors.get(key) == target):
+            local = f"#{key}" if target == name else f"{target}#{key}"
             link.set("href", local if fragment else str(target))
             continue
         link.tag = f"{{{XHTML}}}span"
@@ -176,10 +174,10 @@ def finish_links(root: etree._Element, name: str, anchors: dict[str, str], files
         link.append(note)
 
 
-def finish_images(root: etree._Element, images: Images) -> None:
+def finish_images(root: etree._Element, lesson: Lesson, images: Images) -> None:
     """Copy each image into the book and mark paragraphs that hold nothing but an image."""
     for img in root.iter(f"{{{XHTML}}}img"):
-        img.set("src", images.href_for(img.get("src", "")))
+        img.set("src", images.href_for(lesson, img.get("src", "")))
         parent = img.getparent()
         if (
             parent is not None
@@ -198,85 +196,18 @@ def xhtml_resource(
     return Resource(uid, name, "application/xhtml+xml", content, props + manifest_properties(root))
 
 
-def table_of_contents(lesson: Lesson) -> list[TocEntry]:
-    """Every section, with its activities beneath it."""
-    activities: dict[str, list[TocEntry]] = {}
-    for ref in lesson.activities:
-        entry = TocEntry(ref.title, f"{section_href(ref.section)}#{ref.id}")
-        activities.setdefault(ref.section, []).append(entry)
-    return [
-        TocEntry(s.title or "Introduction", section_href(s.id), tuple(activities.get(s.id, [])))
-        for s in lesson.sections
-    ]
+ID_REFERENCES = ("aria-labelledby", "aria-describedby", "aria-controls", "aria-owns", "headers")
+"""Attributes that name ids (space-separated); ``href`` fragments are ``finish_links``' job."""
 
 
-def landmarks(lesson: Lesson) -> list[dict[str, str]]:
-    first = section_href(lesson.sections[0].id)
-    return [
-        {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
-        {"type": "titlepage", "href": "title.xhtml", "title": "Title page"},
-        {"type": "toc", "href": "nav.xhtml#toc", "title": "Contents"},
-        {"type": "bodymatter", "href": first, "title": "Start of the lesson"},
-    ]
-
-
-def book_content(lesson: Lesson, theme_css: str | None = None) -> BookContent:
-    """Render and assemble every file of the book, in manifest order."""
-    # Documents holding lesson text (whose links and images need finishing): uid -> (file, XML).
-    texts = {
-        "titlepage": (
-            "title.xhtml",
-            document(
-                lesson,
-                lesson.title,
-                render("epub", "titlepage.html.j2", lesson=lesson),
-                matter="frontmatter",
-                kind="titlepage",
-            ),
-        )
-    }
-    for section in lesson.sections:
-        body = render("epub", "section.html.j2", lesson=lesson, section=section)
-        title = section.title or "Introduction"
-        texts[f"section-{section.id}"] = (
-            section_href(section.id),
-            document(lesson, title, body, matter="bodymatter", kind="chapter"),
-        )
-    trees = {uid: (name, parse_xhtml(text, name)) for uid, (name, text) in texts.items()}
-    anchors = {
-        el.get("id", ""): name
-        for name, root in trees.values()
-        for el in root.iter()
-        if el.get("id")
-    }
-    files = {name for name, _ in trees.values()} | {"cover.xhtml", "nav.xhtml"}
-    images = Images(lesson)
-    finished = {}
-    for uid, (name, root) in trees.items():
-        finish_links(root, name, anchors, files)
-        finish_images(root, images)
-        finished[uid] = xhtml_resource(uid, name, root)
-
-    toc = table_of_contents(lesson)
-    cover = render("epub", "cover.html.j2", lesson=lesson, cover_href=COVER_IMAGE)
-    nav = render("epub", "nav.html.j2", toc=toc, landmarks=landmarks(lesson))
-    cover_doc = document(lesson, "Cover", cover, matter="frontmatter", kind="cover")
-    nav_doc = document(lesson, "Contents", nav, matter="frontmatter", kind="nav")
-    spine = [
-        xhtml_resource("cover", "cover.xhtml", parse_xhtml(cover_doc, "cover.xhtml")),
-        finished.pop("titlepage"),
-        xhtml_resource("nav", "nav.xhtml", parse_xhtml(nav_doc, "nav.xhtml"), ("nav",)),
-        *finished.values(),
-    ]
-    resources = [
-        *spine,
-        Resource("cover-image", COVER_IMAGE, "image/svg+xml", cover_svg(lesson), ("cover-image",)),
-        Resource("css", CSS_HREF, "text/css", themed(THEME.read_text("utf-8"), theme_css).encode()),
-        *images.by_path.values(),
-    ]
-    return BookContent(
-        resources=resources,
-        spine=[r.uid for r in spine],
-        toc=toc,
-        has_images=bool(images.by_path),
-    )
+def prefix_ids(root: etree._Element, prefix: str) -> None:
+    """Put ``prefix`` before every id in the document and every reference to one, so that the
+    ids of a course's lessons (each has an ``introduction``) stay unique across the book."""
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if (value := el.get("id")) is not None:
+            el.set("id", prefix + value)
+        for attr in ID_REFERENCES:
+            if (value := el.get(attr)) is not None:
+                el.set(attr, " ".join(prefix + ref for ref in value.split()))

@@ -6,8 +6,8 @@ import hashlib
 import unicodedata
 from typing import Any
 
-from ...model.lesson import Lesson
 from ...render.html import render
+from .metadata import BookInfo
 
 WIDTH, HEIGHT, MARGIN = 1200, 1800, 110
 BASELINE = HEIGHT - 260
@@ -55,9 +55,9 @@ def title_layout(title: str) -> tuple[int, list[str]]:
     return 58, wrap(title, room / 58, 6)
 
 
-def bars(lesson_id: str) -> list[dict[str, Any]]:
-    """A bar chart motif whose heights come from the lesson id: each lesson looks its own."""
-    digest = hashlib.sha256(lesson_id.encode()).digest()
+def bars(book_id: str) -> list[dict[str, Any]]:
+    """A bar chart motif whose heights come from the book's id: each book looks its own."""
+    digest = hashlib.sha256(book_id.encode()).digest()
     width, gap = 120, 36
     out = []
     for i, colour in enumerate(BAR_COLOURS):
@@ -69,9 +69,9 @@ def bars(lesson_id: str) -> list[dict[str, Any]]:
     return out
 
 
-def cover_svg(lesson: Lesson) -> bytes:
-    """The cover as a standalone SVG document (deterministic: same lesson, same bytes)."""
-    size, lines = title_layout(lesson.title)
+def cover_svg(book: BookInfo) -> bytes:
+    """The cover as a standalone SVG document (deterministic: same book, same bytes)."""
+    size, lines = title_layout(book.title)
     layout = {
         **STYLE,
         "width": WIDTH,
@@ -82,6 +82,6 @@ def cover_svg(lesson: Lesson) -> bytes:
         "title_lines": lines,
         "title_top": 330 + size,
         "line_height": round(size * 1.18),
-        "bars": bars(lesson.id),
+        "bars": bars(book.id),
     }
-    return render("epub", "cover.svg.j2", lesson=lesson, c=layout).encode("utf-8")
+    return render("epub", "cover.svg.j2", book=book, c=layout).encode("utf-8")

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Literal
 
+from ...model.course import Course
 from ...model.lesson import Lesson
 from ...parse.diagnostics import error
 
@@ -20,15 +23,60 @@ ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 
-def book_identifier(lesson: Lesson) -> str:
-    """``urn:uuid:`` of a UUID5 of the lesson id: the same lesson is the same book across builds."""
-    return f"urn:uuid:{uuid.uuid5(BOOK_NAMESPACE, lesson.id)}"
+@dataclass(frozen=True)
+class BookInfo:
+    """What the package metadata and the cover say about a book: a lesson's or a course's."""
+
+    kind: Literal["lesson", "course"]
+    id: str
+    title: str
+    language: str
+    authors: tuple[str, ...]
+    summary: str | None
+    tags: tuple[str, ...]
+    """Subjects: the lesson's tags; a course's are its lessons' tags, first use first."""
+    revision: str | None
+    """YYYY-MM-DD."""
+
+    @classmethod
+    def of(cls, source: Lesson | Course) -> BookInfo:
+        if isinstance(source, Lesson):
+            tags = tuple(source.tags)
+        else:
+            tags = tuple(dict.fromkeys(tag for lesson in source.lessons for tag in lesson.tags))
+        return cls(
+            kind="lesson" if isinstance(source, Lesson) else "course",
+            id=source.id,
+            title=source.title,
+            language=source.language,
+            authors=tuple(source.authors),
+            summary=source.summary,
+            tags=tags,
+            revision=revision_text(source.revision),
+        )
 
 
-def modified_time(lesson: Lesson, environ: Mapping[str, str] | None = None) -> datetime:
-    """The lesson's revision date, else SOURCE_DATE_EPOCH, else FALLBACK_MODIFIED (all UTC)."""
-    if lesson.revision is not None:
-        return datetime.strptime(lesson.revision, "%Y-%m-%d").replace(tzinfo=UTC)
+def revision_text(revision: str | date | None) -> str | None:
+    """A revision as YYYY-MM-DD (a course holds a date, a lesson its text)."""
+    return None if revision is None else str(revision)
+
+
+def book_identifier(book: BookInfo) -> str:
+    """``urn:uuid:`` of a UUID5 of the lesson or course id: the same book across builds.
+
+    A course's name is ``course:`` + its id, which no lesson id can be (ids have no colon).
+    """
+    name = book.id if book.kind == "lesson" else f"course:{book.id}"
+    return f"urn:uuid:{uuid.uuid5(BOOK_NAMESPACE, name)}"
+
+
+def modified_time(
+    source: Lesson | Course | BookInfo, environ: Mapping[str, str] | None = None
+) -> datetime:
+    """The revision date, else SOURCE_DATE_EPOCH, else FALLBACK_MODIFIED (all UTC)."""
+    revision = revision_text(source.revision)
+    if revision is not None:
+        return datetime.strptime(revision, "%Y-%m-%d").replace(tzinfo=UTC)
     raw = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return FALLBACK_MODIFIED
@@ -44,12 +92,12 @@ def zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
     return (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
 
 
-def accessibility(has_images: bool) -> list[tuple[str, str]]:
+def accessibility(has_images: bool, kind: str = "lesson") -> list[tuple[str, str]]:
     """(property, value) pairs for the package metadata, true of every book this exporter makes.
 
     Claims rest on what the templates produce: text for all content, alt text on every image
     (the model requires it), a nav document with a TOC and landmarks, headings in order, the
-    lesson's language on every document, no sound, motion or flashing, no scripting.
+    book's language on every document, no sound, motion or flashing, no scripting.
     """
     images = (
         "every image has a text alternative."
@@ -57,7 +105,7 @@ def accessibility(has_images: bool) -> list[tuple[str, str]]:
         else "the only image is the cover, described in text."
     )
     summary = (
-        "A reflowable lesson with structured headings, a table of contents and landmarks. "
+        f"A reflowable {kind} with structured headings, a table of contents and landmarks. "
         f"All content is text; {images} "
         "Interactive decisions use native disclosure elements and need no scripting."
     )

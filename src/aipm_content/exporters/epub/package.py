@@ -1,7 +1,8 @@
 """The EPUB container, written by ebooklib and then normalised so every build is byte-identical.
 
 ebooklib (AGPL-3.0-or-later, the ``epub`` extra) is imported only inside ``package_epub``.
-Its traps, and what we do about each: no language by default (we always set the lesson's); ids
+Its traps, and what we do about each: no language by default (we always set the book's, and
+add the ``xml:lang`` it never writes on the OPF ``package`` element); ids
 it makes up (we give every item an id starting with a letter); an empty TOC (every section is
 listed); an EPUB 3 nav without an NCX leaves ``<spine toc="ncx">`` dangling (we add the NCX);
 manifest properties it does not infer (we compute them per document); ``write_epub`` returning
@@ -16,15 +17,15 @@ import zipfile
 from datetime import datetime
 from typing import Any
 
-from ...model.lesson import Lesson
 from .content import BookContent, TocEntry
-from .metadata import accessibility, book_identifier, zip_time
+from .metadata import BookInfo, accessibility, book_identifier, zip_time
 
-FIRST_ENTRIES = ("mimetype", "META-INF/container.xml", "EPUB/content.opf")
+OPF = "EPUB/content.opf"
+FIRST_ENTRIES = ("mimetype", "META-INF/container.xml", OPF)
 """Zip order: mimetype first (OCF requires it), then the files a reading system opens first."""
 
 
-def package_epub(lesson: Lesson, content: BookContent, modified: datetime) -> bytes:
+def package_epub(meta: BookInfo, content: BookContent, modified: datetime) -> bytes:
     """The finished EPUB file's bytes."""
     try:
         from ebooklib import epub
@@ -34,18 +35,18 @@ def package_epub(lesson: Lesson, content: BookContent, modified: datetime) -> by
         ) from exc
 
     book = epub.EpubBook()
-    book.set_identifier(book_identifier(lesson))
-    book.set_title(lesson.title)
-    book.set_language(lesson.language)
-    for number, author in enumerate(lesson.authors, start=1):
+    book.set_identifier(book_identifier(meta))
+    book.set_title(meta.title)
+    book.set_language(meta.language)
+    for number, author in enumerate(meta.authors, start=1):
         book.add_author(author, uid=f"creator-{number}")
-    if lesson.summary:
-        book.add_metadata("DC", "description", lesson.summary)
-    for tag in lesson.tags:
+    if meta.summary:
+        book.add_metadata("DC", "description", meta.summary)
+    for tag in meta.tags:
         book.add_metadata("DC", "subject", tag)
-    if lesson.revision:
-        book.add_metadata("DC", "date", lesson.revision)
-    for prop, value in accessibility(content.has_images):
+    if meta.revision:
+        book.add_metadata("DC", "date", meta.revision)
+    for prop, value in accessibility(content.has_images, meta.kind):
         book.add_metadata(None, "meta", value, {"property": prop})
     # EPUB 2 reading systems find the cover image through this.
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
@@ -68,22 +69,33 @@ def package_epub(lesson: Lesson, content: BookContent, modified: datetime) -> by
     options = {"raise_exceptions": True, "mtime": modified, "epub3_pages": False}
     if not epub.write_epub(raw, book, options):
         raise RuntimeError("ebooklib could not write the EPUB")
-    return normalise_zip(raw.getvalue(), modified)
+    return normalise_zip(raw.getvalue(), modified, meta.language)
 
 
 def toc_node(epub: Any, entry: TocEntry, uid: str) -> Any:
-    """An ebooklib TOC node (it builds the NCX from these)."""
+    """An ebooklib TOC node, nested as deep as the entry (it builds the NCX from these)."""
     if not entry.children:
         return epub.Link(entry.href, entry.title, uid)
     children = [
-        epub.Link(child.href, child.title, f"{uid}-{n}")
-        for n, child in enumerate(entry.children, start=1)
+        toc_node(epub, child, f"{uid}-{n}") for n, child in enumerate(entry.children, start=1)
     ]
     return (epub.Section(entry.title, entry.href), children)
 
 
-def normalise_zip(data: bytes, modified: datetime) -> bytes:
-    """Rewrite the zip with a fixed entry order, times and attributes; mimetype stored first."""
+def with_package_language(opf: bytes, language: str) -> bytes:
+    """The package document with ``xml:lang`` on ``<package>`` (ebooklib writes none; Ace's
+    ``epub-lang`` asks for it). Re-serialised by lxml, so the bytes stay deterministic."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.fromstring(opf, parser)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def normalise_zip(data: bytes, modified: datetime, language: str) -> bytes:
+    """Rewrite the zip with a fixed entry order, times and attributes; mimetype stored first;
+    the package document gains its ``xml:lang``."""
     when = zip_time(modified)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
@@ -98,5 +110,8 @@ def normalise_zip(data: bytes, modified: datetime) -> bytes:
                 target.writestr(info, source.read(name))
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-                target.writestr(info, source.read(name), compresslevel=9)
+                content = source.read(name)
+                if name == OPF:
+                    content = with_package_language(content, language)
+                target.writestr(info, content, compresslevel=9)
     return out.getvalue()
