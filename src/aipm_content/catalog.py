@@ -32,6 +32,7 @@ from rich.text import Text
 
 from .api import SUFFIXES, load, source_bytes
 from .cache import BuildCache, Entry, image_digest, input_key, sha256_bytes, sha256_file
+from .course_build import build_courses
 from .exporters.base import Exporter, ExportOptions, get_exporter
 from .model.inline import Image
 from .model.lesson import Lesson
@@ -360,9 +361,13 @@ def run_catalog(
     finally:
         update_cache(cache, results, keys, out_dir, sources)
     outcomes = hits + [o for r in results for o in r.outcomes]
+    taken = {o.output.name for o in outcomes if o.output is not None}
+    courses, course_problems = build_courses(folder, out_dir, options, strict=strict, taken=taken)
+    outcomes += courses
     order = {fmt: i for i, fmt in enumerate(options)}
     outcomes.sort(key=lambda o: (o.source.name, order[o.fmt]))
     problems.extend(d for r in sorted(results, key=lambda r: r.source.name) for d in r.diagnostics)
+    problems.extend(course_problems)
     return CatalogResult(outcomes, problems, time.perf_counter() - start)
 
 

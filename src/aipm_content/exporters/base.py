@@ -67,6 +67,8 @@ class Exporter(Protocol):
     """File extension of the output, with the dot."""
     description: ClassVar[str]
     options_model: ClassVar[type[ExportOptions]]
+    courses: ClassVar[bool]
+    """Whether the channel publishes a whole course (``build`` exports courses only to these)."""
 
     def export(self, lesson: Lesson | Course, out: Path, options: Any) -> Path:
         """Write ``out`` atomically; raise LessonError for problems the author can fix."""

@@ -53,6 +53,7 @@ class JsonExporter:
         "JSON for LMS import (schemas/lesson.schema.json, schemas/course.schema.json)."
     )
     options_model: ClassVar[type[ExportOptions]] = JsonOptions
+    courses: ClassVar[bool] = True
 
     def export(self, lesson: Lesson | Course, out: Path, options: JsonOptions) -> Path:
         if isinstance(lesson, Course):

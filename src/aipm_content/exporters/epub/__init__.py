@@ -42,6 +42,7 @@ class EpubExporter:
     suffix: ClassVar[str] = ".epub"
     description: ClassVar[str] = "EPUB 3 book (EPUBCheck-clean, accessible, reproducible)."
     options_model: ClassVar[type[ExportOptions]] = EpubOptions
+    courses: ClassVar[bool] = True
 
     def export(self, lesson: Lesson | Course, out: Path, options: EpubOptions) -> Path:
         write_atomic(out, epub_bytes(lesson, options.theme_css))

@@ -87,6 +87,7 @@ class PdfExporter:
     suffix: ClassVar[str] = ".pdf"
     description: ClassVar[str] = "Printable course handout (PDF/UA tagged, A4 or Letter)."
     options_model: ClassVar[type[ExportOptions]] = PdfOptions
+    courses: ClassVar[bool] = False
 
     def export(self, lesson: Lesson | Course, out: Path, options: PdfOptions) -> Path:
         if isinstance(lesson, Course):

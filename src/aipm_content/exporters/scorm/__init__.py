@@ -30,6 +30,7 @@ class ScormExporter:
     suffix: ClassVar[str] = ".zip"
     description: ClassVar[str] = "SCORM 1.2 or 2004 package with an offline, tracked player."
     options_model: ClassVar[type[ExportOptions]] = ScormOptions
+    courses: ClassVar[bool] = True
 
     def export(self, lesson: Lesson | Course, out: Path, options: ScormOptions) -> Path:
         if isinstance(lesson, Course):
