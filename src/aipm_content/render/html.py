@@ -74,6 +74,14 @@ def target(context: Context, href: str) -> str | None:
     return _resolver(context)(href) if is_lesson_href(href) else href
 
 
+@pass_context
+def anchor(context: Context, node_id: str) -> str:
+    """An HTML id (or ``#`` fragment) for ``node_id``: the context's ``id_prefix`` before it,
+    so the lessons of one course document keep unique ids."""
+    prefix = context.get("id_prefix")
+    return f"{prefix}{node_id}" if isinstance(prefix, str) else node_id
+
+
 def letter(index: int) -> str:
     """0 -> "A", 1 -> "B" ... for lettered choices."""
     return chr(ord("A") + index) if index < 26 else str(index + 1)
@@ -106,7 +114,12 @@ def environment(channel: str) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        rich=rich, target=target, letter=letter, minutes=minutes, reaction=reaction_symbol
+        rich=rich,
+        target=target,
+        anchor=anchor,
+        letter=letter,
+        minutes=minutes,
+        reaction=reaction_symbol,
     )
     return env
 

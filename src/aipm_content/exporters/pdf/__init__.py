@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 from ...model.course import Course
 from ...model.lesson import Lesson
 from ...parse.diagnostics import Diagnostic, LessonError
-from ..base import ExportOptions, ThemedOptions, course_unsupported
+from ..base import ExportOptions, ThemedOptions
 from ..output import atomic_path
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -66,7 +66,8 @@ class PdfOptions(ThemedOptions):
     brand_name: str | None = Field(default=None, max_length=80)
     """Organisation named on the title page and in the footer."""
     answer_key: bool = True
-    """Print the answer key (decision feedback and scores) at the end."""
+    """Print the answer key (decision feedback and scores) at the end (of each lesson, in a
+    course workbook)."""
     preview: Path | None = None
     """Folder to also write PNG pages into (pdftoppm), to look without a PDF viewer."""
     preview_dpi: int = Field(default=60, ge=20, le=300)
@@ -85,18 +86,24 @@ class PdfExporter:
 
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
-    description: ClassVar[str] = "Printable course handout (PDF/UA tagged, A4 or Letter)."
+    description: ClassVar[str] = (
+        "Printable lesson handout or course workbook (PDF/UA tagged, A4 or Letter)."
+    )
     options_model: ClassVar[type[ExportOptions]] = PdfOptions
     courses: ClassVar[bool] = False
 
     def export(self, lesson: Lesson | Course, out: Path, options: PdfOptions) -> Path:
-        if isinstance(lesson, Course):
-            raise course_unsupported(lesson, self.name)
         from ...deadline import deadline
-        from .document import lesson_pdf
 
         with deadline(options.timeout, lambda: _timed_out(lesson, options.timeout)):
-            data = lesson_pdf(lesson, options)
+            if isinstance(lesson, Course):
+                from .course import course_pdf
+
+                data = course_pdf(lesson, options)
+            else:
+                from .document import lesson_pdf
+
+                data = lesson_pdf(lesson, options)
         with atomic_path(out) as temp:
             temp.write_bytes(data)
         if options.preview is not None:
@@ -106,9 +113,12 @@ class PdfExporter:
         return out
 
 
-def _timed_out(lesson: Lesson, seconds: float) -> LessonError:
-    """The render-timeout error, pointing at the lesson's title line."""
-    path, line = lesson.source_line(lesson.title)
+def _timed_out(lesson: Lesson | Course, seconds: float) -> LessonError:
+    """The render-timeout error, pointing at the lesson's title line (a course's first line)."""
+    if isinstance(lesson, Course):
+        path, line = lesson.source_path, 1
+    else:
+        path, line = lesson.source_line(lesson.title)
     message = f"the PDF render took longer than {seconds:g} s (the timeout option) and was stopped"
     return LessonError([Diagnostic(path, line, 1, "render-timeout", message)])
 

@@ -113,20 +113,28 @@ def lesson_html(
         sections=sections,
         options=options,
         revised=_revised(lesson.revision),
-        decisions=[b for _, b in lesson.blocks() if b.type == "decision" and b.choices],
-        practices=[b for _, b in lesson.blocks() if b.type == "practice"],
+        **answer_key_blocks(lesson),
     )
 
 
-def lesson_css(options: PdfOptions) -> str:
-    """The print theme with the page size and brand colours of ``options``."""
+def answer_key_blocks(lesson: Lesson) -> dict[str, list[Block]]:
+    """What the answer key covers: ``decisions`` with choices and ``practices``."""
+    return {
+        "decisions": [b for _, b in lesson.blocks() if b.type == "decision" and b.choices],
+        "practices": [b for _, b in lesson.blocks() if b.type == "practice"],
+    }
+
+
+def lesson_css(options: PdfOptions, extra: str = "") -> str:
+    """The print theme (with ``extra`` rules after it) in the page size and brand colours of
+    ``options``, the project's theme override last."""
     brand = options.brand_name or ""
     settings = (
         f"@page {{ size: {PAPER[options.paper]}; }}\n"
         f":root {{ --accent: {options.accent_color}; --highlight: {options.highlight_color}; }}\n"
         f"html {{ string-set: brand {_css_string(brand)}; }}\n"
     )
-    default = THEME.read_text(encoding="utf-8") + "\n/* options */\n" + settings
+    default = THEME.read_text(encoding="utf-8") + extra + "\n/* options */\n" + settings
     return themed(default, options.theme_css)
 
 
@@ -135,10 +143,11 @@ Revise = Callable[[Any], str | None]
 MAX_LAYOUTS = 4
 
 
-def render_pdf(
+def layout(
     html: str, css: str, root: Path | None, locate: Locate = nowhere, revise: Revise | None = None
-) -> bytes:
-    """PDF/UA bytes for ``html``; every resource goes through a LessonFetcher for ``root``.
+) -> Any:
+    """``html`` laid out as a WeasyPrint document (PDF/UA tagged); every resource goes through
+    a LessonFetcher for ``root``.
 
     ``revise`` may ask for another layout once it sees where things fell (at most
     MAX_LAYOUTS in all), for wording that depends on the page.
@@ -147,22 +156,41 @@ def render_pdf(
 
     fetcher = LessonFetcher(root, locate)
     base_url = root.resolve().as_uri() + "/" if root is not None else None
+    with weasyprint_errors():
+        stylesheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
+        for _ in range(MAX_LAYOUTS):
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            rendered = document.render(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
+            again = revise(rendered) if revise is not None else None
+            if again is None:
+                break
+            html = again
+    keep_only_web_links(rendered)
+    return rendered
+
+
+def write(document: Any) -> bytes:
+    """The PDF/UA bytes of a laid-out document (or of pages joined with ``Document.copy``)."""
+    with weasyprint_errors():
+        data: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+    return data
+
+
+def render_pdf(
+    html: str, css: str, root: Path | None, locate: Locate = nowhere, revise: Revise | None = None
+) -> bytes:
+    """PDF/UA bytes for ``html``; every resource goes through a LessonFetcher for ``root``."""
+    return write(layout(html, css, root, locate, revise))
+
+
+@contextlib.contextmanager
+def weasyprint_errors() -> Iterator[None]:
+    """Pinned font time stamps, and a refused resource as the author's located error."""
     try:
         with fixed_font_timestamps():
-            stylesheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
-            options = {"stylesheets": [stylesheet], "pdf_variant": "pdf/ua-1"}
-            for _ in range(MAX_LAYOUTS):
-                document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-                rendered = document.render(**options)
-                again = revise(rendered) if revise is not None else None
-                if again is None:
-                    break
-                html = again
-            keep_only_web_links(rendered)
-            data: bytes = rendered.write_pdf(pdf_variant="pdf/ua-1")
+            yield
     except RefusedResource as exc:
         raise LessonError([exc.diagnostic]) from None
-    return data
 
 
 WEB_SCHEMES = ("http://", "https://", "mailto:")
@@ -203,7 +231,21 @@ def fixed_font_timestamps() -> Iterator[None]:
 
 
 def lesson_pdf(lesson: Lesson, options: PdfOptions) -> bytes:
-    """The handout of ``lesson`` as PDF bytes.
+    """The handout of ``lesson`` as PDF bytes."""
+    revise = case_references(lesson, "", lambda nearby: lesson_html(lesson, options, nearby))
+    return render_pdf(
+        lesson_html(lesson, options),
+        lesson_css(options),
+        lesson.source_dir,
+        lesson.source_line,
+        revise,
+    )
+
+
+def case_references(
+    lesson: Lesson, prefix: str, rebuild: Callable[[dict[str, str]], str]
+) -> Revise:
+    """The reviser of a lesson's practice-to-case references (html ids start with ``prefix``).
 
     A practice refers to its judgment case by page; when both land on one page it says
     "above" (or "below") instead, which needs a second layout. Only references switch, each
@@ -218,20 +260,15 @@ def lesson_pdf(lesson: Lesson, options: PdfOptions) -> bytes:
         for _, block in lesson.blocks():
             if block.type != "practice" or block.case is None or block.id in found:
                 continue
-            if page_of.get(f"{block.id}-case-ref") == page_of.get(block.case, -1):
+            here = page_of.get(f"{prefix}{block.id}-case-ref")
+            if here == page_of.get(f"{prefix}{block.case}", -1):
                 found[block.id] = "above" if order[block.case] < order[block.id] else "below"
         if found == nearby:
             return None
         nearby.update(found)
-        return lesson_html(lesson, options, nearby)
+        return rebuild(nearby)
 
-    return render_pdf(
-        lesson_html(lesson, options),
-        lesson_css(options),
-        lesson.source_dir,
-        lesson.source_line,
-        revise,
-    )
+    return revise
 
 
 def _revised(revision: str | None) -> str | None:
