@@ -17,6 +17,7 @@ from aipm_content import load_course
 from aipm_content.exporters.pdf import EXPORTER, PdfOptions
 from aipm_content.exporters.pdf.course import Part, course_links, lesson_part_html
 from aipm_content.model.course import Course
+from aipm_content.parse.diagnostics import LessonError
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -253,3 +254,14 @@ def test_a_failing_course_writes_nothing(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
     assert out.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "course.pdf", "secret.png"]
+
+
+def test_the_render_timeout_counts_per_lesson(course: Course, tmp_path: Path) -> None:
+    out = tmp_path / "course.pdf"
+    with pytest.raises(LessonError) as caught:
+        EXPORTER.export(course, out, PdfOptions(timeout=0.001))
+    [problem] = caught.value.diagnostics
+    assert (problem.code, problem.line) == ("render-timeout", 1)
+    assert problem.path.endswith("course.yml")
+    assert "0.003 s" in problem.message and "(3 lessons)" in problem.message
+    assert not out.exists()

@@ -73,7 +73,8 @@ class PdfOptions(ThemedOptions):
     preview_dpi: int = Field(default=60, ge=20, le=300)
     """Resolution of the preview PNGs."""
     timeout: float = Field(default=120, ge=0, le=3600)
-    """Seconds the render may take before it stops with a render-timeout error (0: no limit)."""
+    """Seconds the render may take before it stops with a render-timeout error (0: no limit);
+    per lesson, for a course."""
 
     @field_validator("accent_color", "highlight_color")
     @classmethod
@@ -95,7 +96,9 @@ class PdfExporter:
     def export(self, lesson: Lesson | Course, out: Path, options: PdfOptions) -> Path:
         from ...deadline import deadline
 
-        with deadline(options.timeout, lambda: _timed_out(lesson, options.timeout)):
+        lessons = len(lesson.lessons) if isinstance(lesson, Course) else 1
+        seconds = options.timeout * lessons
+        with deadline(seconds, lambda: _timed_out(lesson, seconds)):
             if isinstance(lesson, Course):
                 from .course import course_pdf
 
@@ -120,6 +123,8 @@ def _timed_out(lesson: Lesson | Course, seconds: float) -> LessonError:
     else:
         path, line = lesson.source_line(lesson.title)
     message = f"the PDF render took longer than {seconds:g} s (the timeout option) and was stopped"
+    if isinstance(lesson, Course):
+        message += f" ({len(lesson.lessons)} lessons)"
     return LessonError([Diagnostic(path, line, 1, "render-timeout", message)])
 
 
