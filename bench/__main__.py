@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import report
-from .generate import SEED, write_catalog, write_scaled
+from .generate import SEED, write_catalog, write_course, write_scaled
 from .machine import describe
-from .measure import Sample, run_once
+from .measure import CommandFailed, Sample, run_once
 from .profile import profile_cli, profile_function
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +46,8 @@ class Plan:
     scale: int
     """The large lesson is the seed's body this many times over."""
     big_pandoc: bool
+    course_lessons: int
+    """Lessons of the generated course (modules of five)."""
 
 
 FULL = Plan(
@@ -57,6 +59,7 @@ FULL = Plan(
     parse_repeats=300,
     scale=50,
     big_pandoc=True,
+    course_lessons=20,
 )
 QUICK = Plan(
     sizes=(10, 30),
@@ -67,6 +70,7 @@ QUICK = Plan(
     parse_repeats=100,
     scale=5,
     big_pandoc=False,
+    course_lessons=5,
 )
 
 
@@ -278,6 +282,28 @@ class Bench:
         self.results.memory = rows
         self.results.big_pages = pdf_pages(out / "ours.pdf")
 
+    def course(self) -> None:
+        """A generated course as one PDF workbook and one EPUB book: time and peak memory."""
+        folder = self.work / f"course-{self.plan.course_lessons}"
+        course = write_course(folder, self.plan.course_lessons)
+        rows: list[Sample] = []
+        for fmt in ("pdf", "epub"):
+            argv: list[str | Path] = [AIPM, fmt, course, "-o", folder / f"course{SUFFIX[fmt]}"]
+            try:
+                mine, _ = self.interleaved(
+                    (f"aipm-export {fmt} course.yml", [*argv, "--settings", self.settings]),
+                    None,
+                    1,
+                )
+            except CommandFailed as exc:
+                if "course-unsupported" not in str(exc):
+                    raise
+                self.results.course_missing.append(fmt)
+                continue
+            rows.append(mine)
+        self.results.course = rows
+        self.results.course_pages = pdf_pages(folder / "course.pdf")
+
     def profiles_for_misses(self) -> None:
         """cProfile summaries of the commands behind each missed target."""
         small = self.work / "lessons-profile"
@@ -331,6 +357,17 @@ def pdf_pages(path: Path) -> int | None:
     return len(PdfReader(path).pages) if path.is_file() else None
 
 
+STEPS = {
+    "parse": "parse",
+    "single": "single",
+    "catalogs": "catalogs",
+    "large": "memory",
+    "course": "course",
+    "profiles": "profiles_for_misses",
+}
+"""Each step of a run (``--only`` names one) and its method of Bench."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small catalogs and few repeats")
@@ -340,13 +377,21 @@ def main() -> None:
         default=None,
         help="default: bench/RESULTS.md (quick: bench/work/RESULTS-quick.md)",
     )
+    parser.add_argument(
+        "--only",
+        choices=sorted(STEPS),
+        default=None,
+        help="run one step (its rows only; RESULTS.md is not touched unless --output is given)",
+    )
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
     work = ROOT / "bench" / "work"
     shutil.rmtree(work, ignore_errors=True)
     (work / "settings").mkdir(parents=True)
     output = args.output or (
-        work.parent / "work" / "RESULTS-quick.md" if args.quick else ROOT / "bench" / "RESULTS.md"
+        work.parent / "work" / "RESULTS-quick.md"
+        if args.quick or args.only
+        else ROOT / "bench" / "RESULTS.md"
     )
 
     started = time.perf_counter()
@@ -354,11 +399,9 @@ def main() -> None:
     bench.results.facts = describe()
     bench.note_load()
     steps: list[tuple[str, Callable[[], None]]] = [
-        ("parse + validate", bench.parse),
-        ("single lessons", bench.single),
-        ("catalogs and incremental builds", bench.catalogs),
-        ("large lesson", bench.memory),
-        ("profiles of missed targets", bench.profiles_for_misses),
+        (name, getattr(bench, method))
+        for name, method in STEPS.items()
+        if args.only in (None, name)
     ]
     for name, step in steps:
         print(f"[{time.perf_counter() - started:6.0f} s] {name}", file=sys.stderr, flush=True)

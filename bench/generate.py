@@ -7,6 +7,7 @@ the body k times with pinned activity ids, for the large-lesson memory test.
 
     python -m bench.generate 200 bench/work/lessons        # 200 variants
     python -m bench.generate --scale 50 bench/work/big      # one lesson 50 times the seed
+    python -m bench.generate 20 bench/work/course --course  # a course of 20 variants
 """
 
 from __future__ import annotations
@@ -83,6 +84,33 @@ def write_catalog(folder: Path, count: int, seed_path: Path = SEED) -> list[Path
     return paths
 
 
+LESSON_LINK = re.compile(r"\(lesson:[a-z0-9#-]+\)")
+LESSONS_PER_MODULE = 5
+
+
+def write_course(folder: Path, count: int, seed_path: Path = SEED) -> Path:
+    """A course of ``count`` catalog lessons in modules of five, each lesson's ``lesson:``
+    links pointing at the next lesson (the last at the first); returns its course.yml."""
+    paths = write_catalog(folder, count, seed_path)
+    for index, path in enumerate(paths):
+        following = (index + 1) % count + 1
+        text = LESSON_LINK.sub(f"(lesson:lesson-{following:04d})", path.read_text("utf-8"))
+        path.write_text(text, encoding="utf-8")
+    lines = [
+        f"id: generated-course-{count}",
+        f"title: A generated course of {count} lessons",
+        'revision: "2026-12-01"',
+        "modules:",
+    ]
+    for start in range(0, count, LESSONS_PER_MODULE):
+        lines.append(f"  - title: Module {start // LESSONS_PER_MODULE + 1}")
+        lines.append("    lessons:")
+        lines += [f"      - {p.name}" for p in paths[start : start + LESSONS_PER_MODULE]]
+    course = folder / "course.yml"
+    course.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return course
+
+
 def write_scaled(path: Path, times: int, seed_path: Path = SEED) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(scaled(seed_path.read_text(encoding="utf-8"), times), encoding="utf-8")
@@ -96,8 +124,11 @@ def main() -> None:
     parser.add_argument(
         "--scale", type=int, default=None, help="write one lesson this many times the seed"
     )
+    parser.add_argument("--course", action="store_true", help="write a course.yml too")
     args = parser.parse_args()
-    if args.scale:
+    if args.course:
+        print(write_course(args.out, args.count))
+    elif args.scale:
         print(write_scaled(args.out / f"seed-x{args.scale}.md", args.scale))
     else:
         print(f"{len(write_catalog(args.out, args.count))} lessons in {args.out}")

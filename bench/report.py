@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 NOTES = Path(__file__).resolve().parent / "NOTES.md"
 MEMORY_LIMIT_MB = 300
+COURSE_MEMORY_LIMIT_MB = 450
 
 
 @dataclass
@@ -37,6 +38,11 @@ class Results:
     """The full build of the largest catalog in every format at once."""
     memory: list[Sample] = field(default_factory=list)
     big_pages: int | None = None
+    course: list[Sample] = field(default_factory=list)
+    """The generated course as PDF and EPUB."""
+    course_pages: int | None = None
+    course_missing: list[str] = field(default_factory=list)
+    """Formats that do not take a course yet."""
     profiles: dict[str, str] = field(default_factory=dict)
     loads: list[float] = field(default_factory=list)
     cores: int = 1
@@ -84,6 +90,11 @@ class Results:
             found.append(
                 Target("memory", text, f"{big.peak_mb:.0f} MB", big.peak_mb < MEMORY_LIMIT_MB)
             )
+        pdf = next((s for s in self.course if s.label.startswith("aipm-export pdf")), None)
+        if pdf is not None:
+            text = f"course PDF under {COURSE_MEMORY_LIMIT_MB} MB peak"
+            met = pdf.peak_mb < COURSE_MEMORY_LIMIT_MB
+            found.append(Target("course-pdf", text, f"{pdf.peak_mb:.0f} MB", met))
         return found
 
 
@@ -179,6 +190,17 @@ def render(results: Results, plan: Plan) -> str:
                 lines.append(
                     f"| {ours.label}, {size} lessons (per process) | {ours.peak_mb:.0f} MB |"
                 )
+    if results.course or results.course_missing:
+        pages = f", {results.course_pages} pages of PDF" if results.course_pages else ""
+        lines += ["", f"## Course (generated, {plan.course_lessons} lessons{pages})", ""]
+        lines += ["| command | time | CPU | peak RSS |", "|---|---|---|---|"]
+        for sample in results.course:
+            lines.append(
+                f"| {sample.label} | {duration(sample.median)} | {sample.cpu_median:.2f} s | "
+                f"{sample.peak_mb:.0f} MB |"
+            )
+        for fmt in results.course_missing:
+            lines.append(f"| aipm-export {fmt} course.yml | not yet: no course support | | |")
     lines += ["", "## Profiles", ""]
     lines += [
         "Parse + validate of the seed, 50 calls (cProfile):",
