@@ -103,7 +103,8 @@ def write_course(folder: Path, count: int, seed_path: Path = SEED) -> Path:
         "modules:",
     ]
     for start in range(0, count, LESSONS_PER_MODULE):
-        lines.append(f"  - title: Module {start // LESSONS_PER_MODULE + 1}")
+        last = min(start + LESSONS_PER_MODULE, count)
+        lines.append(f"  - title: Parts {start + 1} to {last}")
         lines.append("    lessons:")
         lines += [f"      - {p.name}" for p in paths[start : start + LESSONS_PER_MODULE]]
     course = folder / "course.yml"
