@@ -265,3 +265,27 @@ def test_the_render_timeout_counts_per_lesson(course: Course, tmp_path: Path) ->
     assert problem.path.endswith("course.yml")
     assert "0.003 s" in problem.message and "(3 lessons)" in problem.message
     assert not out.exists()
+
+
+def test_build_prints_a_course_beside_its_lessons(tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for name in ("one", "two"):
+        (folder / f"{name}.md").write_text(
+            f"---\nid: {name}\ntitle: Lesson {name}\n---\n\n## Start\n\nText of {name}.\n",
+            encoding="utf-8",
+        )
+    (folder / "course.yml").write_text(
+        "id: tiny\ntitle: Tiny\nmodules:\n  - title: M\n    lessons: [one.md, two.md]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "dist"
+    run = subprocess.run(
+        [str(CLI), "build", str(folder), "-o", str(out), "--formats", "pdf", "--no-cache"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    texts = page_texts(out / "tiny.pdf")
+    assert "Lesson one" in texts[1] and "Lesson two" in texts[1]  # the contents
+    assert (out / "one.pdf").is_file() and (out / "two.pdf").is_file()

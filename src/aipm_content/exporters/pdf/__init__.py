@@ -91,7 +91,7 @@ class PdfExporter:
         "Printable lesson handout or course workbook (PDF/UA tagged, A4 or Letter)."
     )
     options_model: ClassVar[type[ExportOptions]] = PdfOptions
-    courses: ClassVar[bool] = False
+    courses: ClassVar[bool] = True
 
     def export(self, lesson: Lesson | Course, out: Path, options: PdfOptions) -> Path:
         from ...deadline import deadline
