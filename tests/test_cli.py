@@ -55,7 +55,7 @@ See [this](javascript:alert(1)).
 
 BAD_LINES = [
     "bad.md:3:1: error[unknown-key]: unknown front matter key 'colour' (known: id, title,"
-    " language, authors, tags, summary, revision, base_iri)",
+    " language, authors, tags, summary, revision, base-iri)",
     "bad.md:6:1: error[heading-level]: sections start with '## ' headings; the title goes in"
     " the front matter",
     "bad.md:8:1: error[missing-duration]: an exercise needs :duration: (minutes, 1-240)",
@@ -63,7 +63,7 @@ BAD_LINES = [
     " :id:, :word-target:)",
     "bad.md:13:1: error[unsafe-link]: href: link 'javascript:alert(1)': only http(s), mailto and"
     " relative links are allowed",
-    "bad.md:17:13: error[out-of-range]: min_chars: Input should be greater than or equal to 1",
+    "bad.md:17:13: error[out-of-range]: :min-chars: must be at least 1, not 0",
 ]
 
 

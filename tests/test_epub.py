@@ -185,8 +185,7 @@ def test_zip_layout_is_fixed(key: str, books: dict[str, Book]) -> None:
     assert books[key].files["mimetype"] == b"application/epub+zip"
     revision = books[key].lesson.revision
     assert revision is not None
-    year, month, day = (int(p) for p in revision.split("-"))
-    assert {i.date_time for i in infos} == {(year, month, day, 0, 0, 0)}
+    assert {i.date_time for i in infos} == {(revision.year, revision.month, revision.day, 0, 0, 0)}
     assert [i.filename for i in infos[3:]] == sorted(i.filename for i in infos[3:])
     assert not any(" " in i.filename for i in infos)
 

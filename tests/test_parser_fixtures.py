@@ -10,6 +10,7 @@ as a failing case.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from pathlib import Path
@@ -55,6 +56,8 @@ def plain(value: Any) -> Any:
         return out
     if isinstance(value, list):
         return [plain(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()  # as in the JSON
     return value
 
 
@@ -181,11 +184,13 @@ def test_every_example_of_the_authoring_guide_parses() -> None:
     assert (lesson.id, lesson.language, lesson.revision) == (
         "ai-pm-career-path",
         "en-IN",
-        "2026-11-01",
+        datetime.date(2026, 11, 1),
     )
+    assert lesson.warnings == ()
     # The rest together make one lesson; the epigraph must open it.
     body.sort(key=lambda example: "{epigraph}" not in example)
     lesson = parse("---\ntitle: Guide\n---\n\n" + "\n".join(body), path="guide.md")
     assert lesson.epigraph is not None
+    assert lesson.warnings == (), "the guide's examples are written as the guide recommends"
     kinds = {block.type for _, block in lesson.blocks()}
     assert kinds == set(BLOCK_TYPES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Iterator
@@ -112,8 +113,8 @@ class Lesson(Node):
     """Subject tags, from the front matter."""
     summary: Summary | None = None
     """One-paragraph summary, from the front matter."""
-    revision: Annotated[str, StringConstraints(max_length=40)] | None = None
-    """Revision date (YYYY-MM-DD) or label; dates the EPUB and other outputs reproducibly."""
+    revision: datetime.date | None = None
+    """Revision date (YYYY-MM-DD); dates the PDF, EPUB and SCORM outputs reproducibly."""
     base_iri: str | None = None
     """Prefix for xAPI activity IRIs (ends with "/"); the default is a ``urn:aipm:`` URN."""
     sections: list[Section] = Field(min_length=1)
@@ -185,12 +186,26 @@ class Lesson(Node):
             )
         return value
 
-    @field_validator("revision")
+    @field_validator("revision", mode="before")
     @classmethod
-    def _revision(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
-            raise PydanticCustomError("bad-revision", "revision must be a date, YYYY-MM-DD")
-        return value
+    def _revision(cls, value: object) -> object:
+        # Only the written form YYYY-MM-DD, and only days that exist (no 2026-02-30).
+        if value is None or isinstance(value, datetime.date):
+            return value
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise PydanticCustomError(
+                "bad-revision",
+                "{value} is not a date written YYYY-MM-DD",
+                {"value": repr(value)},
+            )
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError as exc:
+            raise PydanticCustomError(
+                "bad-revision",
+                "{value} is not a real date: {why}",
+                {"value": repr(value), "why": str(exc)},
+            ) from None
 
     @model_validator(mode="after")
     def _cross_checks(self, info: ValidationInfo) -> Lesson:

@@ -37,7 +37,12 @@ def parse_markdown(
     where: dict[str, tuple[int, int]] = {}
     if nodes and nodes[0].kind == "front_matter":
         meta, where, problems = read_front_matter(nodes[0].token.content, 2, path)
-        b.diagnostics.extend(problems)
+        b.diagnostics.extend(d for d in problems if d.is_error)
+        b.warnings.extend(d for d in problems if not d.is_error)
+    elif text.split("\n", 1)[0].rstrip() == "---":
+        # Everything after an unclosed opening would be misread: say only that.
+        message = "front matter not closed: end it with a line holding only '---'"
+        raise LessonError([Diagnostic(path, 1, 1, "front-matter", message)])
     for key, pos in where.items():
         b.at((key,), *pos)
     meta.setdefault("language", "en-IN")
@@ -46,7 +51,9 @@ def parse_markdown(
     if "title" not in meta:
         b.incomplete.add(("title",))
         # A title that is there but unreadable (bad YAML, a list) is already reported.
-        unreadable = "title" in where or any(d.code == "front-matter" for d in b.diagnostics)
+        unreadable = "title" in where or any(
+            d.code in ("front-matter", "too-large") for d in b.diagnostics
+        )
         if not unreadable:
             b.fail(1, 1, "missing-title", "the front matter needs a title")
     if "id" not in meta:

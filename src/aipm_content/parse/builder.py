@@ -8,6 +8,7 @@ lives in kinds.py; ids are assigned in ids.py.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -203,7 +204,7 @@ class Builder:
             paragraphs = self.paragraphs(node.children, loc + ("paragraphs",), "a quote")
             return {"type": "quote", "paragraphs": paragraphs, "_line": node.line}
         if node.kind == "directive":
-            info: DirectiveInfo = node.token.meta["directive"]
+            info = self.directive_info(node)
             build = DIRECTIVES.get(info.name)
             if build is None:
                 known = ", ".join(sorted(k for k in OPTIONS if k != "choice"))
@@ -238,11 +239,28 @@ class Builder:
         self.fail(node.line, 1, "unsupported", f"{what} are not supported in a lesson")
         return None
 
+    def directive_info(self, node: TNode) -> DirectiveInfo:
+        """The directive's opening, its name in the hyphenated spelling (``next_steps`` is
+        accepted with a warning)."""
+        info: DirectiveInfo = node.token.meta["directive"]
+        spelled = info.name.replace("_", "-")
+        if spelled != info.name and spelled in OPTIONS:
+            message = f"write the directive name {info.name!r} with a hyphen: '{{{spelled}}}'"
+            self.warn(node.line, 1, "underscore", message)
+            info = replace(info, name=spelled)
+            node.token.meta["directive"] = info
+        return info
+
     def options(self, info: DirectiveInfo, line: int) -> dict[str, Option]:
         allowed = OPTIONS.get(info.name, set())
         found: dict[str, Option] = {}
         for option in info.options:
             where = (option.line + 1, option.col + 1)
+            spelled = option.key.replace("_", "-")
+            if spelled != option.key and spelled in allowed:
+                message = f"write the option :{option.key}: with a hyphen: :{spelled}:"
+                self.warn(option.line + 1, 1, "underscore", message)
+                option = replace(option, key=spelled)
             if option.key not in allowed:
                 known = ", ".join(f":{k}:" for k in sorted(allowed)) or "none"
                 self.fail(

@@ -1,5 +1,5 @@
 """One builder per directive kind: scene, tension, thread, exercise, judgment, practice,
-decision (with its choices) and next_steps. Each takes the directive's node and options and
+decision (with its choices) and next-steps. Each takes the directive's node and options and
 returns the block's model dictionary (or None after reporting why it cannot)."""
 
 from __future__ import annotations
@@ -318,5 +318,5 @@ DIRECTIVES: dict[str, DirectiveBuilder] = {
     "judgment": build_judgment,
     "practice": build_practice,
     "decision": build_decision,
-    "next_steps": build_next_steps,
+    "next-steps": build_next_steps,
 }

@@ -36,7 +36,7 @@ OPTIONS: dict[str, set[str]] = {
     "practice": {"id", "case", "min-chars", "max-chars", "points", "rubric"},
     "decision": {"id"},
     "choice": {"id", "score"},
-    "next_steps": {"id"},
+    "next-steps": {"id"},
 }
 # Option name -> model field, so a pydantic error on a field points at its option line.
 OPTION_FIELDS = {

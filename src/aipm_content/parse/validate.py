@@ -10,6 +10,7 @@ from ..model.blocks import BLOCK_TYPES, SceneLine, type_tags
 from ..model.inline import Inline
 from ..model.lesson import Lesson
 from .diagnostics import LessonError
+from .messages import author_message
 
 if TYPE_CHECKING:
     from .builder import Builder, Loc
@@ -24,15 +25,6 @@ def strip_private(value: Any) -> Any:
     if isinstance(value, list):
         return [strip_private(v) for v in value]
     return value
-
-
-ID_RULE = "lowercase ASCII letters, digits and single hyphens, starting with a letter"
-PATTERN_RULES = {
-    "id": f"an id: {ID_RULE}",
-    "case": f"an id: {ID_RULE}",
-    "channel": "a channel: '#' then letters, digits, '.', '-' or '_' (no spaces)",
-}
-"""Fields whose pattern an author should read as a rule, not as a regular expression."""
 
 
 def validate(b: Builder, data: dict[str, Any]) -> Lesson:
@@ -50,12 +42,7 @@ def validate(b: Builder, data: dict[str, Any]) -> Lesson:
             ):
                 continue
             line, col = lookup(b, loc)
-            # Name the field ("min_chars: ..."); a check on a whole node speaks for itself.
-            field = str(loc[-1]) if loc and isinstance(loc[-1], str) else ""
-            message = err["msg"]
-            if field in PATTERN_RULES and err["type"] == "string_pattern_mismatch":
-                message = f"{err['input']!r} is not {PATTERN_RULES[field]}"
-            b.fail(line, col, error_code(err["type"]), f"{field}: {message}" if field else message)
+            b.fail(line, col, error_code(err["type"]), author_message(loc, err))
     # Checks across nodes are only trusted once every node could be built.
     for loc, code, message in problems if not structural else []:
         line, col = lookup(b, tuple(loc))

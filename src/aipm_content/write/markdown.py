@@ -133,10 +133,12 @@ def front_matter(lesson: Lesson) -> str:
         meta["authors"] = list(lesson.authors)
     if lesson.tags:
         meta["tags"] = list(lesson.tags)
-    for key in ("summary", "revision", "base_iri"):
-        value = getattr(lesson, key)
-        if value is not None:
-            meta[key] = value
+    if lesson.summary is not None:
+        meta["summary"] = lesson.summary
+    if lesson.revision is not None:
+        meta["revision"] = lesson.revision.isoformat()  # a string: safe_dump would write a date
+    if lesson.base_iri is not None:
+        meta["base-iri"] = lesson.base_iri
     dumped = yaml.safe_dump(
         meta, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1_000_000
     )
@@ -292,7 +294,7 @@ def directive_lines(block: Block) -> Iterator[str]:
         yield from decision_lines(block)
         return
     elif isinstance(block, NextSteps):
-        yield ":::{next_steps}"
+        yield ":::{next-steps}"
         yield from options(id=block.id)
         yield ""
         for link in block.links:

@@ -57,7 +57,7 @@ class BookInfo:
 
 
 def revision_text(revision: str | date | None) -> str | None:
-    """A revision as YYYY-MM-DD (a course holds a date, a lesson its text)."""
+    """A revision date (lesson or course) as YYYY-MM-DD text."""
     return None if revision is None else str(revision)
 
 

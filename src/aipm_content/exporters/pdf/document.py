@@ -271,11 +271,10 @@ def case_references(
     return revise
 
 
-def _revised(revision: str | None) -> str | None:
+def _revised(revision: datetime.date | None) -> str | None:
     if revision is None:
         return None
-    date = datetime.date.fromisoformat(revision)
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+    return f"{revision.day} {MONTHS[revision.month - 1]} {revision.year}"
 
 
 def _css_string(text: str) -> str:

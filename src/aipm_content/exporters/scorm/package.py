@@ -219,10 +219,9 @@ def assemble(
 
 def zip_date(unit: Lesson | Course) -> tuple[int, int, int, int, int, int]:
     """The one timestamp every entry carries."""
-    if unit.revision:
-        year, month, day = (int(p) for p in str(unit.revision).split("-"))
-        if year >= 1980:
-            return (year, month, day, 0, 0, 0)
+    revised = unit.revision
+    if revised is not None and 1980 <= revised.year <= 2107:  # what a zip timestamp can hold
+        return (revised.year, revised.month, revised.day, 0, 0, 0)
     return (1980, 1, 1, 0, 0, 0)
 
 
