@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from aipm_content import parse
@@ -77,3 +79,21 @@ def test_front_matter_recursion_is_a_located_exit_2_error() -> None:
         parse(source, path="case.md")
     (diagnostic,) = caught.value.diagnostics
     assert (diagnostic.path, diagnostic.line, diagnostic.code) == ("case.md", 2, "too-large")
+
+
+def test_course_file_alias_bomb_and_deep_nesting_are_located(tmp_path: Path) -> None:
+    from aipm_content.parse.course_file import read_course
+
+    for text in (
+        'title: &a "T"\nauthors: ['
+        + ", ".join(["*a"] * 40_000)
+        + "]\n",  # under the 200 kB file limit
+        "title: " + "[" * 500 + "]" * 500 + "\n",
+    ):
+        course = tmp_path / "course.yml"
+        course.write_text(text, encoding="utf-8")
+        with pytest.raises(LessonError) as caught:
+            read_course(course)
+        (diagnostic,) = caught.value.diagnostics
+        assert (diagnostic.path, diagnostic.code) == (str(course), "too-large")
+        assert "the course file is too large: " in diagnostic.message

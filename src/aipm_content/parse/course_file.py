@@ -20,8 +20,8 @@ from ..model.ids import ID_PATTERN, slugify
 from ..model.lesson import Lesson
 from ..model.links import lesson_links
 from .diagnostics import Diagnostic, LessonError
-from .front_matter import _StringLoader
 from .validate import error_code
+from .yaml_mapping import YamlLimit, compose_bounded
 
 COURSE_FILE = "course.yml"
 MAX_COURSE_FILE_BYTES = 200_000
@@ -70,6 +70,10 @@ def _position(node: yaml.Node | None) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _position_of_mark(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
 def _count_nodes(node: yaml.Node, limit: int) -> int:
     """Nodes under ``node``, aliases counted each time they are used; stops past ``limit``."""
     count, stack = 0, [node]
@@ -86,7 +90,12 @@ def _count_nodes(node: yaml.Node, limit: int) -> int:
 
 def _compose(text: str, reader: _Reader) -> yaml.MappingNode | None:
     try:
-        root = yaml.compose(text, Loader=_StringLoader)
+        root = compose_bounded(text)
+    except YamlLimit as exc:
+        line, col = _position_of_mark(exc.problem_mark)
+        problem = f"the course file is too large: {exc.problem}"
+        reader.problems.append(Diagnostic(reader.path, line, col, "too-large", problem))
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

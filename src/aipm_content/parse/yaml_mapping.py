@@ -96,6 +96,16 @@ class YamlMapping:
     problems: list[Diagnostic] = field(default_factory=list)
 
 
+def compose_bounded(text: str) -> yaml.Node | None:
+    """The YAML node tree of ``text`` (tags and implicit types resolved to nothing), within
+    the limits above; YamlLimit (a YAMLError, located the same way) past them."""
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def load_yaml_mapping(text: str, path: str, first_line: int, what: str) -> YamlMapping:
     """The mapping in ``text`` (whose first line is ``first_line`` of ``path``), every problem
     collected in ``problems`` and named after ``what`` ("front matter", "course file")."""
@@ -105,9 +115,8 @@ def load_yaml_mapping(text: str, path: str, first_line: int, what: str) -> YamlM
         line, col = (first_line + mark.line, mark.column + 1) if mark else (first_line, 1)
         result.problems.append(Diagnostic(path, line, col, code, message))
 
-    loader = _BoundedLoader(text)
     try:
-        root = loader.get_single_node()
+        root = compose_bounded(text)
     except YamlLimit as exc:
         fail(exc.problem_mark, "too-large", f"{what} is too large: {exc.problem}")
         return result
@@ -118,8 +127,6 @@ def load_yaml_mapping(text: str, path: str, first_line: int, what: str) -> YamlM
             mark, "front-matter", f"{what} is not valid YAML: {problem}{_hint(problem, text, mark)}"
         )
         return result
-    finally:
-        loader.dispose()
     if root is None:
         return result
     if not isinstance(root, yaml.MappingNode):
