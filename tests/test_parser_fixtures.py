@@ -142,7 +142,9 @@ NESTED = "error[unsupported-list]: list items must be single paragraphs (no nest
             ":::{scene}\n" * 1000 + "Ana: deep\n",
             [
                 "case.md:5:1: error[unclosed-directive]: ':::{scene}' is never closed",
-                "case.md:6:1: error[unexpected-block]: a scene cannot contain scene",
+                "case.md:6:1: error[unexpected-block]: ':::{scene}' (line 5) is not closed before"
+                " ':::{scene}': close it first, or give it a longer fence ('::::{scene}') if it"
+                " holds the scene",
                 f"case.md:24:1: {TOO_DEEP}",
             ],
             id="directives",

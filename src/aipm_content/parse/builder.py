@@ -21,7 +21,7 @@ from .directives import DirectiveInfo, Option
 from .ids import assign_ids
 from .kinds import DIRECTIVES
 from .limits import check_image
-from .lint import link_warning
+from .lint import bare_directive, link_warning, longer_fence, misplaced_option
 from .markdown import markdown_parser
 from .syntax import HEADING_ID, OPTION_FIELDS, OPTIONS, SPEAKER, opening
 from .tree import InlineTooDeep, TNode, inline_dicts, inline_plain
@@ -44,6 +44,7 @@ class Builder:
         # Nodes the builder already reported and left incomplete: pydantic's "missing" and
         # "too short" errors under them are consequences, not news for the author.
         self.incomplete: set[Loc] = set()
+        self.fence_cascade = False
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -191,10 +192,18 @@ class Builder:
 
     def block(self, node: TNode, loc: Loc) -> dict[str, Any] | None:
         self.at(loc, node.line)
+        # After a decision whose fence is as long as its choices' (reported there), the
+        # choices and fences that spill out of it are part of that one error.
+        cascade, self.fence_cascade = self.fence_cascade, False
         if node.kind == "paragraph":
             inline = node.inline
             if inline is not None and re.fullmatch(r":{3,}\s*", inline.content):
-                self.fail(node.line, 1, "stray-fence", "closing fence without an open directive")
+                self.fence_cascade = cascade
+                if not cascade:
+                    message = "closing fence without an open directive"
+                    self.fail(node.line, 1, "stray-fence", message)
+                return None
+            if not self.plain_paragraph(node):
                 return None
             text = self.rich(inline, node.line, loc + ("text",))
             return {"type": "paragraph", "text": text, "_line": node.line} if text else None
@@ -206,6 +215,13 @@ class Builder:
         if node.kind == "directive":
             info = self.directive_info(node)
             build = DIRECTIVES.get(info.name)
+            if info.name == "choice":
+                self.fence_cascade = cascade
+                if not cascade:
+                    message = "a choice must be inside a decision: '::::{decision} Title', its"
+                    message += " ':::{choice}'s, then '::::'"
+                    self.fail(node.line, 1, "misplaced-choice", message)
+                return None
             if build is None:
                 known = ", ".join(sorted(k for k in OPTIONS if k != "choice"))
                 self.fail(
@@ -300,21 +316,48 @@ class Builder:
 
     def body(self, node: TNode, allowed: set[str], what: str) -> list[TNode]:
         """The directive's child blocks, reporting any kind it does not accept."""
+        parent: DirectiveInfo | None = node.token.meta.get("directive")
         children = []
         for child in node.children:
+            if child.kind == "paragraph" and not self.plain_paragraph(child, parent):
+                continue
             if child.kind in allowed:
                 children.append(child)
-            else:
-                name = (
-                    child.token.meta["directive"].name if child.kind == "directive" else child.kind
+                continue
+            inner: DirectiveInfo | None = child.token.meta.get("directive")
+            name = inner.name if inner is not None else child.kind
+            if (
+                parent is not None
+                and inner is not None
+                and not inner.closed
+                and len(inner.fence) >= len(parent.fence)
+            ):
+                # The inner fence closed the outer directive: the outer one was never closed
+                # where the author meant (or its fence is too short to hold the inner one).
+                message = (
+                    f"{opening(parent)} (line {node.line}) is not closed before "
+                    f"{opening(inner)}: close it first, or give it a longer fence "
+                    f"({longer_fence(inner.fence, parent.name)}) if it holds the {name}"
                 )
-                self.fail(
-                    child.line,
-                    1,
-                    "unexpected-block",
-                    f"{what} cannot contain {name.replace('_', ' ')}",
-                )
+                self.fail(child.line, 1, "unexpected-block", message)
+                continue
+            self.fail(
+                child.line, 1, "unexpected-block", f"{what} cannot contain {name.replace('_', ' ')}"
+            )
         return children
+
+    def plain_paragraph(self, node: TNode, parent: DirectiveInfo | None = None) -> bool:
+        """Report a paragraph that was meant as markup (``:::sidebar``); warn about an option
+        line in a directive's body. False if the paragraph is not to be built."""
+        content = node.inline.content if node.inline is not None else ""
+        if (message := bare_directive(content)) is not None:
+            self.fail(node.line, 1, "unknown-directive", message)
+            return False
+        if parent is not None:
+            misplaced = misplaced_option(content, OPTIONS.get(parent.name, set()))
+            if misplaced is not None:
+                self.warn(node.line, 1, "misplaced-option", misplaced)
+        return True
 
     def paragraphs(self, nodes: list[TNode], loc: Loc, what: str) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []

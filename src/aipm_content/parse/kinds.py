@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .directives import DirectiveInfo, Option
 from .ids import choice_id
-from .lint import link_warning
+from .lint import link_warning, longer_fence
 from .syntax import NAMELESS, NEXT_STEP_SEPARATOR, REACTIONS, THE_CALL, opening
 from .tree import TNode, inline_plain
 
@@ -213,10 +213,22 @@ def build_practice(
 
 def build_decision(
     b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     scenario: list[Any] = []
     choices: list[dict[str, Any]] = []
-    for child in b.body(node, {"paragraph", "directive"}, "a decision"):
+    children = b.body(node, {"paragraph", "directive"}, "a decision")
+    inner = [c.token.meta["directive"] for c in children if c.kind == "directive"]
+    if any(not c.closed and len(c.fence) >= len(info.fence) for c in inner):
+        # The first choice's closing fence closed the decision: one error, with the fix.
+        fence = max(len(c.fence) for c in inner)
+        message = (
+            f"the decision's fence is no longer than its choices': open it with "
+            f"{longer_fence(':' * fence, 'decision')} and close it with '{':' * (fence + 1)}'"
+        )
+        b.fail(node.line, 1, "fence-nesting", message)
+        b.fence_cascade = True
+        return None
+    for child in children:
         if child.kind == "paragraph":
             if choices:
                 b.fail(

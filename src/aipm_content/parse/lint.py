@@ -33,3 +33,34 @@ def link_warning(href: str) -> tuple[str, str] | None:
         f"relative link {href!r} leads nowhere once the lesson is in an LMS or e-book; use an "
         "https:// address (or #id for a place in this lesson)",
     )
+
+
+_BARE_OPENING = re.compile(r"^(:{3,})[ \t]*([A-Za-z][\w-]*)")
+
+
+def bare_directive(content: str) -> str | None:
+    """The message for a line like ``:::sidebar`` (an unknown name without braces), which
+    would show as text with its colons; known names are directives already."""
+    for line in content.split("\n"):
+        found = _BARE_OPENING.match(line)
+        if found is not None:
+            return f"{found.group(0)!r} is not a directive; known ones open like ':::{{scene}}'"
+    return None
+
+
+def misplaced_option(content: str, allowed: set[str]) -> str | None:
+    """The message for an option line that ended up in the body (after other lines)."""
+    from .directives import option_line
+
+    found = option_line(content.split("\n", 1)[0])
+    if found is None or found[0].replace("_", "-") not in allowed:
+        return None
+    return (
+        f"':{found[0]}:' is shown as text here: options go right after the directive's "
+        "opening line, before any text"
+    )
+
+
+def longer_fence(fence: str, name: str) -> str:
+    """The opening an outer directive needs around ``fence``-long inner ones."""
+    return f"'{':' * (len(fence) + 1)}{{{name}}}'"

@@ -8,6 +8,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .directives import directive_plugin
+from .syntax import OPTIONS
 
 MAX_NESTING = 20
 """Block/inline nesting markdown-it will follow. Past it markdown-it silently drops the rest of
@@ -24,5 +25,5 @@ def markdown_parser() -> MarkdownIt:
     # every link here so the model's check_href reports it to the author instead.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.use(front_matter_plugin)
-    md.use(directive_plugin)
+    md.use(directive_plugin, frozenset(OPTIONS))
     return md
