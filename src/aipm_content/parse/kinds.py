@@ -172,6 +172,26 @@ def build_judgment(
     return {"type": "judgment", "scenario": scenario, "question": question}
 
 
+def rubric_parts(raw: str) -> list[str]:
+    """``risk=2; data=1`` or ``risk=2, data=1`` as ``["risk=2", "data=1"]``.
+
+    A comma separates entries only after ``=points``, so a keyword may still hold one in the
+    semicolon form (``cost, risk=2; data=1``).
+    """
+    parts: list[str] = []
+    for chunk in raw.split(";"):
+        pending: list[str] = []
+        for piece in chunk.split(","):
+            pending.append(piece)
+            _, equals, points = piece.rpartition("=")
+            if equals and points.strip().isdigit():
+                parts.append(",".join(pending))
+                pending = []
+        if ",".join(pending).strip():
+            parts.append(",".join(pending))
+    return [part for part in parts if part.strip()]
+
+
 def build_practice(
     b: Builder, node: TNode, info: DirectiveInfo, opts: dict[str, Option], loc: Loc
 ) -> dict[str, Any] | None:
@@ -183,9 +203,7 @@ def build_practice(
         b.fail(node.line, 1, "missing-min-chars", "a practice needs :min-chars:")
     rubric = []
     raw = b.text_option(opts, "rubric", loc)
-    for part in (raw or "").split(";"):
-        if not part.strip():
-            continue
+    for part in rubric_parts(raw or ""):
         keyword, _, value = part.rpartition("=")
         if not keyword.strip() or not value.strip().isdigit():
             option = opts["rubric"]
@@ -193,7 +211,8 @@ def build_practice(
                 option.line + 1,
                 option.col + 1,
                 "bad-option",
-                ":rubric: reads 'keyword=points; other=points'",
+                f":rubric: {part.strip()!r} is not keyword=points; the option reads "
+                "'risk=2; data=1' (or 'risk=2, data=1')",
             )
             continue
         rubric.append({"keyword": keyword.strip(), "points": int(value)})
