@@ -73,7 +73,7 @@ BAD_LINES = [
 def test_check_the_seed(tmp_path: Path) -> None:
     done = run("check", str(SEED_MD), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == f"{SEED_MD}: ok (9 min read, 4 activities)\n"
+    assert done.stdout == f"{SEED_MD}: ok (9 min read + 20 min of exercises, 4 activities)\n"
     assert done.stderr == ""
 
 

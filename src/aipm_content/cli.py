@@ -156,7 +156,11 @@ def check(sources: tuple[Path, ...], source_format: SourceFormat | None, strict:
             )
             summary = "course, " + ", ".join(counts)
         else:
-            summary = f"{loaded.reading_minutes} min read, {len(loaded.activities)} activities"
+            # Reading time counts words only; exercises add their own minutes (docs/authoring.md).
+            summary = f"{loaded.reading_minutes} min read"
+            if loaded.exercise_minutes:
+                summary += f" + {loaded.exercise_minutes} min of exercises"
+            summary += f", {plural(len(loaded.activities), 'activity', 'activities')}"
         say(f"{source}: ok ({summary})")
     settle(problems, strict)
 

@@ -330,6 +330,8 @@ def lesson_problems(lesson: Lesson) -> Iterator[Problem]:
                 target = lesson.find(block.case)
                 loc = ("sections", s, "blocks", b, "case")
                 if target is None:
-                    yield loc, "missing-case", f"no judgment has the id {block.case!r}"
+                    ids = [j.id for _, j in lesson.blocks() if isinstance(j, Judgment)]
+                    known = f"judgments: {', '.join(ids)}" if ids else "the lesson has no judgment"
+                    yield loc, "missing-case", f"no judgment has the id {block.case!r} ({known})"
                 elif target.type != "judgment":
                     yield loc, "missing-case", f"{block.case!r} is a {target.type}, not a judgment"

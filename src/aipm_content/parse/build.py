@@ -13,6 +13,7 @@ from . import limits
 from .builder import Builder
 from .diagnostics import Diagnostic, LessonError
 from .front_matter import read_front_matter
+from .lint import drop_comments
 from .markdown import MAX_NESTING, markdown_parser
 from .tree import token_tree
 from .validate import validate
@@ -28,6 +29,10 @@ def parse_markdown(
     """Parse authoring Markdown into a validated Lesson, or raise LessonError with every problem."""
     text = normalise_newlines(text, path)
     b = Builder(path, source_dir)
+    text, comments = drop_comments(text, front_matter_end(text))
+    for line, col, message in comments:
+        b.warn(line, col, "html-comment", message)
+    b.lines = text.split("\n")
     env: dict[str, Any] = {}
     tokens = markdown_parser().parse(text, env)
     check_nesting(b, tokens)
@@ -60,6 +65,16 @@ def parse_markdown(
         meta["id"] = slugify(meta.get("title", "")) or "lesson"
     data = b.lesson(nodes, meta)
     return validate(b, data)
+
+
+def front_matter_end(text: str) -> int:
+    """Offset just after the front matter's closing ``---`` line, or 0 if there is none."""
+    if not text.startswith("---\n"):
+        return 0
+    end = text.find("\n---", 3)
+    while end >= 0 and text[end + 4 : end + 5] not in ("", "\n", " ", "\t"):
+        end = text.find("\n---", end + 4)
+    return 0 if end < 0 else end + 4
 
 
 def normalise_newlines(text: str, path: str) -> str:

@@ -40,6 +40,8 @@ class Builder:
         self.source_dir = source_dir
         self.diagnostics: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
+        self.lines: list[str] = []
+        """The source's lines, where the parser has them (for columns inside a block)."""
         self.positions: dict[Loc, tuple[int, int]] = {}
         # Nodes the builder already reported and left incomplete: pydantic's "missing" and
         # "too short" errors under them are consequences, not news for the author.
@@ -55,6 +57,12 @@ class Builder:
         """A likely mistake: the lesson still builds (``--strict`` makes it an error)."""
         where = (self.path, max(line, 1), max(col, 1))
         self.warnings.append(Diagnostic(*where, code, message, severity="warning"))
+
+    def column(self, line: int, offset: int) -> int:
+        """1-based column of ``offset`` in a block's text, given the block starts ``line``
+        (its indentation, as in a list or quote, is taken from the source line)."""
+        source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return len(source) - len(source.lstrip(" \t")) + offset + 1
 
     def at(self, loc: Loc, line: int, col: int = 1) -> None:
         self.positions.setdefault(loc, (line, col))
@@ -252,7 +260,12 @@ class Builder:
             "hr": "horizontal rules",
         }
         what = names.get(node.kind, node.kind.replace("_", " "))
-        self.fail(node.line, 1, "unsupported", f"{what} are not supported in a lesson")
+        message = f"{what} are not supported in a lesson"
+        source = self.lines[node.line - 1] if 0 < node.line <= len(self.lines) else ""
+        if node.kind == "code_block" and "\t" in source[: len(source) - len(source.lstrip())]:
+            message = "a tab at the start of this line makes it a code block; delete the tab"
+            message += " (list items and paragraphs start at the margin)"
+        self.fail(node.line, 1, "unsupported", message)
         return None
 
     def directive_info(self, node: TNode) -> DirectiveInfo:
@@ -301,9 +314,10 @@ class Builder:
             return None  # reported by options()
         match = re.fullmatch(r"(\d{1,9})(?:\s*min(?:utes)?)?", option.value.strip())
         if match is None:
-            self.fail(
-                option.line + 1, option.col + 1, "bad-option", f":{key}: must be a whole number"
-            )
+            value = option.value.strip()
+            why = "write the number without quotes" if value[:1] in "\"'“‘«" else "digits only"
+            message = f":{key}: {value!r} is not a whole number ({why}, e.g. :{key}: 10)"
+            self.fail(option.line + 1, option.col + 1, "bad-option", message)
             return None
         return int(match.group(1))
 
@@ -413,6 +427,10 @@ class Builder:
         match = SPEAKER.match(inline.content) if inline is not None else None
         if match is None:
             return None
+        if match.group("role") is None and match.string[match.start("rest") - 1] == ":":
+            return None  # "Note:this" is text; without a role a speaker needs ": "
+        if match.group("role") is not None:  # locate a refused role at the role
+            self.at(loc + ("role",), para.line, self.column(para.line, match.start("role")))
         text = self.rich_text_of(match.group("rest"), para.line, loc + ("text",))
         return {"name": match.group("name").strip(), "role": match.group("role"), "text": text}
 

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 from .directives import DirectiveInfo, Option
 from .ids import choice_id
 from .lint import link_warning, longer_fence
-from .syntax import NAMELESS, NEXT_STEP_SEPARATOR, REACTIONS, THE_CALL, opening
+from .syntax import (
+    NAMELESS,
+    NEXT_STEP_SEPARATOR,
+    REACTIONS,
+    SPEAKER_NO_SPACE,
+    THE_CALL,
+    opening,
+)
 from .tree import TNode, inline_plain
 
 if TYPE_CHECKING:
@@ -35,7 +42,12 @@ def build_scene(
         if spoken is None and NAMELESS.match(content):
             b.fail(para.line, 1, "bad-dialogue", "a dialogue line reads 'Name (Role): text'")
             b.forget(line_loc)
-        elif spoken is not None:
+            continue
+        if spoken is None and (squeezed := SPEAKER_NO_SPACE.match(content)):
+            first = content.split("\n", 1)[0][:40]
+            message = f"{first!r} is narration; if {squeezed.group(1)} says it, put a space after"
+            b.warn(para.line, 1, "dialogue-spacing", message + " the colon")
+        if spoken is not None:
             lines.append(
                 {
                     "type": "dialogue",
@@ -79,12 +91,17 @@ def build_thread(
                 name, count = pair.split("=")
                 reactions.append({"name": name, "count": int(count)})
             para.inline.content = content[: found.start()].rstrip()  # type: ignore[union-attr]
+        elif (written := unread_reactions(content)) is not None:
+            message = f"{written!r} stays text: reactions are names, like {{eyes=4 +1=2 fire=1}}"
+            b.warn(para.line, 1, "bad-reactions", message)
         spoken = b.speaker_line(para, msg_loc)
         if spoken is not None:
             b.at(msg_loc, para.line)
         else:
             b.forget(msg_loc)
-            b.fail(para.line, 1, "bad-message", "a thread message reads 'Name (Role): text'")
+            hint = " (with a space after the colon)" if SPEAKER_NO_SPACE.match(content) else ""
+            message = f"a thread message reads 'Name (Role): text'{hint}"
+            b.fail(para.line, 1, "bad-message", message)
             continue
         messages.append(
             {
@@ -102,6 +119,16 @@ def build_thread(
         "topic": b.title_of(b.text_option(opts, "topic", loc)),
         "messages": messages,
     }
+
+
+def unread_reactions(content: str) -> str | None:
+    """A trailing ``{...=4 ...}`` that is not a list of reaction names (``{👀=4}``), if any."""
+    text = content.rstrip()
+    start = text.rfind("{")
+    if not text.endswith("}") or start < 0 or (start > 0 and text[start - 1] == "\\"):
+        return None
+    inside = text[start + 1 : -1]
+    return text[start:] if "=" in inside and any(c.isdigit() for c in inside) else None
 
 
 def build_exercise(

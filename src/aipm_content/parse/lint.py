@@ -64,3 +64,30 @@ def misplaced_option(content: str, allowed: set[str]) -> str | None:
 def longer_fence(fence: str, name: str) -> str:
     """The opening an outer directive needs around ``fence``-long inner ones."""
     return f"'{':' * (len(fence) + 1)}{{{name}}}'"
+
+
+def drop_comments(text: str, body_start: int) -> tuple[str, list[tuple[int, int, str]]]:
+    """``text`` with each ``<!-- ... -->`` after offset ``body_start`` removed (its newlines
+    kept, so lines stay where they were), and (line, col, message) for each: a comment is
+    meant for authors, and raw HTML would show it to learners as text. A comment inside a
+    code span (after an odd number of backticks on its line) is code, and stays."""
+    out: list[str] = [text[:body_start]]
+    found: list[tuple[int, int, str]] = []
+    position = body_start
+    while (start := text.find("<!--", position)) >= 0:
+        line_start = text.rfind("\n", 0, start) + 1
+        if text.count("`", line_start, start) % 2:
+            out.append(text[position : start + 4])
+            position = start + 4
+            continue
+        end = text.find("-->", start + 4)
+        line, col = text.count("\n", 0, start) + 1, start - line_start + 1
+        if end < 0:
+            found.append((line, col, "'<!--' is never closed with '-->', so it shows as text"))
+            break
+        out.append(text[position:start])
+        out.append("\n" * text.count("\n", start, end))
+        found.append((line, col, "HTML comment left out of every output (a note to yourself?)"))
+        position = end + 3
+    out.append(text[position:])
+    return "".join(out), found

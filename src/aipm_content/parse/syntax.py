@@ -13,9 +13,11 @@ ACTIVITY_KINDS = {cls.model_fields["type"].default for cls in ACTIVITY_TYPES}
 SPEAKER = re.compile(
     r"^(?P<name>[^\W\d_][^:()\\\n]{0,59}?)"
     r"(?:[ \t]*\((?P<role>[^()\\\n]*)\))?"
-    r":[ \t]+(?P<rest>\S.*)$",
+    r":[ \t]*(?P<rest>\S.*)$",
     re.DOTALL,
 )
+# "Rohan:If" — a one to three word name, then text straight after the colon (not "http://").
+SPEAKER_NO_SPACE = re.compile(r"^([^\W\d_][\w.'-]*(?: [^\W\d_][\w.'-]*){0,2}):(?=[^\s/\d])")
 # Trailing reactions "{fire=3 +1=2}" on a thread message (an escaped "\{" is text).
 REACTIONS = re.compile(r"(?<!\\)\{(?P<list>[a-z0-9_+-]+=\d+(?:[ ,]+[a-z0-9_+-]+=\d+)*)\}\s*$")
 # A dialogue line that lost its speaker: "(Role): text" or ": text".
