@@ -152,7 +152,7 @@ def _front(course: Course, options: PdfOptions, css: str, pages: dict[str, int])
         modules=list(course.module_lessons()),
         keyed={x.id for x in course.lessons if options.answer_key and _has_key(x)},
         minutes_total=sum(x.reading_minutes + x.exercise_minutes for x in course.lessons),
-        revised=_revised(course.revision.isoformat() if course.revision else None),
+        revised=_revised(course.revision),
         page_of=page_of,
     )
     # The front reads no files: it has no folder to read from.
