@@ -11,7 +11,7 @@ import sys
 import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Any, Literal, NoReturn, TypeVar, Union, get_args, get_origin
 
 import click
 from rich.console import Console
@@ -54,6 +54,28 @@ def settle(diagnostics: list[Diagnostic], strict: bool) -> None:
 
 
 STRICT_HELP = "Treat warnings as errors (exit status 2)."
+OPTIONAL_MODULES = {
+    "weasyprint": "pdf",
+    "ebooklib": "epub",
+    "playwright": "preview",
+    "uvicorn": "preview",
+    "starlette": "preview",
+    "watchfiles": "preview",
+}
+"""Libraries installed only by an extra, and the extra that installs each."""
+
+
+def missing_extra(exc: ModuleNotFoundError) -> Diagnostic | None:
+    """The located error for a library the command needs from an extra that is not installed."""
+    module = (exc.name or "").partition(".")[0]
+    extra = OPTIONAL_MODULES.get(module)
+    if extra is None:
+        return None
+    message = (
+        f"this command needs {module}, which is not installed; "
+        f"install the {extra!r} extra: pip install 'aipm-content[{extra}]' (or [all])"
+    )
+    return Diagnostic("<command line>", 1, 1, "missing-extra", message)
 
 
 def guarded(func: F) -> F:
@@ -67,15 +89,26 @@ def guarded(func: F) -> F:
             sys.exit(2)
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, SystemExit):
             raise
+        except ModuleNotFoundError as exc:
+            found = missing_extra(exc)
+            if found is None:
+                internal_error(exc)
+            report([found])
+            sys.exit(2)
         except Exception as exc:
-            fault = printable(f"internal error: {type(exc).__name__}: {exc}")
-            err_console.print(fault, markup=False)
-            err_console.print("please report this with the lesson that caused it", markup=False)
-            sys.exit(1)
+            internal_error(exc)
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
     return wrapper  # type: ignore[return-value]
+
+
+def internal_error(exc: Exception) -> NoReturn:
+    """Exit 1 with one line naming the fault (our bug, not the author's)."""
+    fault = printable(f"internal error: {type(exc).__name__}: {exc}")
+    err_console.print(fault, markup=False)
+    err_console.print("please report this with the lesson that caused it", markup=False)
+    sys.exit(1)
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -273,6 +306,60 @@ def build(
         strict=strict,
     )
     settle(failures, strict)
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "--from",
+    "source_format",
+    type=click.Choice(SOURCE_FORMATS),
+    default=None,
+    help="Source format (default: from the extension).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="Port on 127.0.0.1 (default: a free one, printed with the URL).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+@click.option(
+    "--settings",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of scorm.toml, pdf.toml and their themes (default: ./exporters).",
+)
+@guarded
+def preview(
+    source: Path,
+    source_format: SourceFormat | None,
+    port: int,
+    open_browser: bool,
+    settings: Path | None,
+) -> None:
+    """Serve a live preview of a lesson or course on 127.0.0.1, updated on every save.
+
+    Shows each lesson as the SCORM player shows it (offline), its print view and its PDF;
+    while the source has problems they are laid over the last good version and printed here.
+    Ctrl-C stops it.
+    """
+    if not source.exists():
+        raise error(str(source), 1, 1, "unreadable", "no such file or folder")
+    from .preview.serve import serve
+
+    try:
+        serve(
+            source,
+            port=port,
+            open_browser=open_browser,
+            source_format=source_format,
+            settings_dir=settings,
+            report=report,
+            say=say,
+        )
+    except KeyboardInterrupt:  # before the server took over Ctrl-C
+        say("Preview stopped.")
 
 
 def _click_type(annotation: Any) -> tuple[Any, bool]:
