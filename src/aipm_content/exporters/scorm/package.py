@@ -46,7 +46,8 @@ def section_minutes(lesson: Lesson) -> list[float]:
         for s in lesson.sections
     ]
     total = sum(words) or 1
-    return [round(lesson.reading_minutes * w / total, 3) for w in words]
+    reading = lesson.reading_minutes  # a word count of the whole lesson: computed once
+    return [round(reading * w / total, 3) for w in words]
 
 
 def player_config(lesson: Lesson, version: Version, mastery_score: int | None) -> dict[str, Any]:
