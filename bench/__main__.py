@@ -48,6 +48,8 @@ class Plan:
     big_pandoc: bool
     course_lessons: int
     """Lessons of the generated course (modules of five)."""
+    preview_edits: int
+    """Saves of the seed lesson timed until the open preview page shows them."""
 
 
 FULL = Plan(
@@ -60,6 +62,7 @@ FULL = Plan(
     scale=50,
     big_pandoc=True,
     course_lessons=20,
+    preview_edits=20,
 )
 QUICK = Plan(
     sizes=(10, 30),
@@ -71,6 +74,7 @@ QUICK = Plan(
     scale=5,
     big_pandoc=False,
     course_lessons=5,
+    preview_edits=5,
 )
 
 
@@ -304,6 +308,14 @@ class Bench:
         self.results.course = rows
         self.results.course_pages = pdf_pages(folder / "course.pdf")
 
+    def preview(self) -> None:
+        from .preview import reload_latency
+
+        self.results.preview = reload_latency(
+            AIPM, self.work, self.settings, self.plan.preview_edits
+        )
+        self.note_load()
+
     def profiles_for_misses(self) -> None:
         """cProfile summaries of the commands behind each missed target."""
         small = self.work / "lessons-profile"
@@ -363,6 +375,7 @@ STEPS = {
     "catalogs": "catalogs",
     "large": "memory",
     "course": "course",
+    "preview": "preview",
     "profiles": "profiles_for_misses",
 }
 """Each step of a run (``--only`` names one) and its method of Bench."""

@@ -43,6 +43,8 @@ class Results:
     course_pages: int | None = None
     course_missing: list[str] = field(default_factory=list)
     """Formats that do not take a course yet."""
+    preview: Sample | None = None
+    """Save-to-page-updated times of ``aipm-export preview``."""
     profiles: dict[str, str] = field(default_factory=dict)
     loads: list[float] = field(default_factory=list)
     cores: int = 1
@@ -201,6 +203,14 @@ def render(results: Results, plan: Plan) -> str:
             )
         for fmt in results.course_missing:
             lines.append(f"| aipm-export {fmt} course.yml | not yet: no course support | | |")
+    if results.preview is not None:
+        sample = results.preview
+        lines += ["", "## Live preview (`aipm-export preview`, headless Chromium)", ""]
+        lines += ["| what | median | slowest | edits |", "|---|---|---|---|"]
+        lines.append(
+            f"| {sample.label} | {duration(sample.median)} | {duration(max(sample.seconds))} | "
+            f"{sample.runs} |"
+        )
     lines += ["", "## Profiles", ""]
     lines += [
         "Parse + validate of the seed, 50 calls (cProfile):",
