@@ -276,6 +276,42 @@ def test_a_broken_directive_lays_every_problem_over_the_last_good_page(
     expect(page.locator(".aipm-preview-overlay")).to_have_count(0)
 
 
+def test_a_theme_or_image_save_updates_the_page(server: Server, project: Path, page: Page) -> None:
+    theme = project.parent / "settings" / "scorm.css"
+    chart = project / "images" / "chart.png"
+    page.goto(f"{server.url}{LESSON_ID}/")
+    title = page.locator(".bar-title")
+    expect(title).to_be_visible()
+    expect(page.locator(".aipm-preview-bar")).to_be_visible()
+    try:
+        theme.write_text(".bar-title { color: rgb(1, 2, 3); }\n", encoding="utf-8")
+        expect(title).to_have_css("color", "rgb(1, 2, 3)")
+        wider = tiny_png(width=7)
+        chart.write_bytes(wider)
+        expect(page.locator("img[alt='A bar chart of three skills']")).to_have_js_property(
+            "naturalWidth", 7
+        )
+    finally:
+        theme.unlink(missing_ok=True)
+        shutil.copy(CHART, chart)
+    expect(title).not_to_have_css("color", "rgb(1, 2, 3)")
+
+
+def tiny_png(width: int) -> bytes:
+    """A valid grey PNG, ``width`` x 1."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, 1, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" + b"\x80" * width)
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
 def test_a_diagnostic_is_shown_as_text(server: Server, project: Path, page: Page) -> None:
     page.goto(f"{server.url}{LESSON_ID}/")
     expect(page.locator("#lesson")).to_contain_text(FIRST)
