@@ -530,20 +530,25 @@ def test_size_limits_are_explained(corpus: Corpus) -> None:
     assert str(MAX_IMAGE_BYTES) in result.stderr
 
 
-def test_a_pdf_render_past_its_time_limit_stops_with_a_located_error(
-    corpus: Corpus, tmp_path: Path
+@pytest.mark.parametrize("fmt", EXPORTERS)
+def test_an_export_past_its_time_limit_stops_with_a_located_error(
+    corpus: Corpus, tmp_path: Path, fmt: str
 ) -> None:
-    source = corpus.source("devanagari.md")
-    out = tmp_path / "lesson.pdf"
+    if fmt == "pdf":  # a render takes a good part of a second; a millisecond is too little
+        source = corpus.source("devanagari.md")
+    else:  # 500 sections take a tenth of a second or more to export
+        source = tmp_path / "big.md"
+        parts = (f"## Part {i}\n\nThe words of part {i}, *to read*.\n\n" for i in range(500))
+        source.write_text(FRONT + "".join(parts), encoding="utf-8")
+    out = tmp_path / f"lesson.{fmt}"
     out.write_bytes(SENTINEL)
-    # A render takes a good part of a second; a millisecond is always too little.
-    result = run_cli(["pdf", str(source), "-o", str(out), "--timeout", "0.001"])
+    result = run_cli([fmt, str(source), "-o", str(out), "--timeout", "0.001"])
     assert_no_crash(result)
     assert result.exit_code == 2
     (error,) = located_errors(result.stderr)
     assert (error.path, error.code) == (str(source), "render-timeout")
     assert out.read_bytes() == SENTINEL
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["lesson.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p != source) == [out.name]
 
 
 # ---------- nothing read from outside the lesson's folder ----------

@@ -20,25 +20,44 @@ class _Expired(BaseException):
     """Raised by the timer; a BaseException so library code's ``except Exception`` lets it by."""
 
 
+RING_AGAIN = 0.05
+"""Seconds between rings once the limit has passed: one ring can be lost (pydantic-core's
+``model_dump`` swallows an exception raised inside a computed field), the next one lands."""
+
+
 @contextlib.contextmanager
 def deadline(seconds: float, expired: Callable[[], LessonError]) -> Iterator[None]:
-    """Run the block for at most ``seconds`` (0: no limit); past it raise ``expired()``."""
+    """Run the block for at most ``seconds`` (0: no limit); past it raise ``expired()``.
+
+    A block that swallowed every ring and finished anyway still ran past its limit, so it
+    raises ``expired()`` too: the outcome never depends on where the timer happened to fire.
+    """
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if seconds <= 0 or not usable:
         yield
         return
+    armed = True
+    rang = False
 
     def ring(signum: int, frame: FrameType | None) -> None:
-        raise _Expired
+        nonlocal rang
+        rang = True
+        if armed:
+            raise _Expired
 
     previous = signal.signal(signal.SIGALRM, ring)
     try:
         try:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
+            signal.setitimer(signal.ITIMER_REAL, seconds, RING_AGAIN)
             yield
         finally:
+            armed = False
             signal.setitimer(signal.ITIMER_REAL, 0)
+        if rang:
+            raise _Expired
     except _Expired:
+        armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
         raise expired() from None
     finally:
         signal.signal(signal.SIGALRM, previous)

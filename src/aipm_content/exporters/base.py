@@ -6,8 +6,10 @@ imported inside ``export``, so ``aipm-export check`` and ``json`` never load the
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import re
+from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -15,9 +17,10 @@ from typing import Any, ClassVar, Protocol
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from ..deadline import deadline
 from ..model.course import Course
 from ..model.lesson import Lesson
-from ..parse.diagnostics import LessonError, error
+from ..parse.diagnostics import Diagnostic, LessonError, error
 
 ENTRY_POINT_GROUP = "aipm_content.exporters"
 
@@ -35,12 +38,38 @@ class ExportOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
+class TimedOptions(ExportOptions):
+    """Options of a built-in channel, whose export stops after ``timeout`` seconds."""
+
+    timeout: float = Field(default=120, ge=0, le=3600)
+    """Seconds the export may take before it stops with a render-timeout error (0: no limit)."""
+
+
+@contextlib.contextmanager
+def time_limit(lesson: Lesson | Course, seconds: float, what: str) -> Iterator[None]:
+    """Run the block under the ``timeout`` option; past it raise a located render-timeout.
+
+    ``what`` names the work in the message ("the PDF render", "the SCORM export").
+    """
+
+    def expired() -> LessonError:
+        if isinstance(lesson, Lesson):
+            path, line = lesson.source_line(lesson.title)
+        else:
+            path, line = lesson.source_path, 1
+        message = f"{what} took longer than {seconds:g} s (the timeout option) and was stopped"
+        return LessonError([Diagnostic(path, line, 1, "render-timeout", message)])
+
+    with deadline(seconds, expired):
+        yield
+
+
 # A theme is style rules only: nothing it could fetch (fonts, images, other sheets) and no
 # legacy script hooks, so an override cannot reach outside the book, package or lesson folder.
 _THEME_FORBIDDEN = re.compile(r"@import|url\s*\(|expression\s*\(|javascript:|behavior\s*:", re.I)
 
 
-class ThemedOptions(ExportOptions):
+class ThemedOptions(TimedOptions):
     """Options of an HTML-based channel, whose default theme a project may extend."""
 
     theme_css: str | None = Field(default=None, max_length=200_000)

@@ -10,11 +10,11 @@ from pydantic import field_validator
 
 from ..model.course import Course
 from ..model.lesson import Lesson, check_base_iri
-from .base import ExportOptions
+from .base import ExportOptions, TimedOptions, time_limit
 from .output import write_atomic
 
 
-class JsonOptions(ExportOptions):
+class JsonOptions(TimedOptions):
     """Options of the JSON exporter."""
 
     base_iri: str | None = None
@@ -56,9 +56,12 @@ class JsonExporter:
     courses: ClassVar[bool] = True
 
     def export(self, lesson: Lesson | Course, out: Path, options: JsonOptions) -> Path:
-        if isinstance(lesson, Course):
-            return write_atomic(out, lesson_json(course_with_base_iri(lesson, options.base_iri)))
-        return write_atomic(out, lesson_json(with_base_iri(lesson, options.base_iri)))
+        with time_limit(lesson, options.timeout, "the JSON export"):
+            if isinstance(lesson, Course):
+                data = lesson_json(course_with_base_iri(lesson, options.base_iri))
+            else:
+                data = lesson_json(with_base_iri(lesson, options.base_iri))
+        return write_atomic(out, data)
 
 
 EXPORTER = JsonExporter()

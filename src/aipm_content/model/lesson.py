@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     Field,
@@ -44,6 +44,8 @@ WORDS_PER_MINUTE = 250
 
 # BCP 47 as used in practice: language, optional script, region and variants.
 _BCP47 = r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*$"
+
+T = TypeVar("T")
 
 
 def check_base_iri(value: str | None) -> str | None:
@@ -123,6 +125,24 @@ class Lesson(Node):
     _source_dir: Path | None = PrivateAttr(default=None)
     _source_path: str | None = PrivateAttr(default=None)
     _warnings: tuple[Diagnostic, ...] = PrivateAttr(default=())
+    _memo: tuple[dict[str, Any], dict[str, Any]] | None = PrivateAttr(default=None)
+
+    def _cached(self, key: str, compute: Callable[[], T]) -> T:
+        """``compute()`` once per lesson: exporters ask for totals and lookups in loops.
+
+        The model is frozen, so a value stays true for this instance. The memo remembers the
+        field dict it was made for: ``model_copy`` gives the copy a new dict (and may change a
+        field), so a copy starts afresh instead of sharing the original's values.
+        """
+        memo = self._memo
+        if memo is None or memo[0] is not self.__dict__:
+            memo = (self.__dict__, {})
+            self._memo = memo
+        values = memo[1]
+        if key not in values:
+            values[key] = compute()
+        result: T = values[key]
+        return result
 
     @property
     def source_dir(self) -> Path | None:
@@ -229,13 +249,19 @@ class Lesson(Node):
 
     def find(self, node_id: str) -> Block | None:
         """The block with this id, if any."""
-        return next((b for _, b in self.blocks() if b.id == node_id), None)
+        return self._cached("blocks_by_id", self._blocks_by_id).get(node_id)
+
+    def _blocks_by_id(self) -> dict[str, Block]:
+        by_id: dict[str, Block] = {}
+        for _, block in self.blocks():
+            by_id.setdefault(block.id, block)  # the first, as a search in reading order finds
+        return by_id
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def word_count(self) -> int:
         """Words a reader reads, from every text of the lesson."""
-        return count_words(self)
+        return self._cached("word_count", lambda: count_words(self))
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -247,7 +273,10 @@ class Lesson(Node):
     @property
     def exercise_minutes(self) -> int:
         """Time the timed exercises add."""
-        return sum(b.duration_minutes for _, b in self.blocks() if b.type == "exercise")
+        return self._cached(
+            "exercise_minutes",
+            lambda: sum(b.duration_minutes for _, b in self.blocks() if b.type == "exercise"),
+        )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -265,6 +294,9 @@ class Lesson(Node):
     @property
     def activities(self) -> list[ActivityRef]:
         """Every trackable activity, flat, in reading order."""
+        return list(self._cached("activities", self._activities))
+
+    def _activities(self) -> list[ActivityRef]:
         refs = []
         for section, block in self.blocks():
             if isinstance(block, ACTIVITY_TYPES):

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from ...model.course import Course
 from ...model.lesson import Lesson
-from ..base import ExportOptions, ThemedOptions
+from ..base import ExportOptions, ThemedOptions, time_limit
 from ..output import write_atomic
 
 
@@ -45,7 +45,9 @@ class EpubExporter:
     courses: ClassVar[bool] = True
 
     def export(self, lesson: Lesson | Course, out: Path, options: EpubOptions) -> Path:
-        write_atomic(out, epub_bytes(lesson, options.theme_css))
+        with time_limit(lesson, options.timeout, "the EPUB export"):
+            data = epub_bytes(lesson, options.theme_css)
+        write_atomic(out, data)
         if options.preview is not None:
             from .preview import preview_pages
 

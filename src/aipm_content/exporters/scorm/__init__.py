@@ -9,9 +9,10 @@ from pydantic import Field
 
 from ...model.course import Course
 from ...model.lesson import Lesson
-from ..base import ExportOptions, ThemedOptions
+from ..base import ExportOptions, ThemedOptions, time_limit
+from ..output import write_atomic
 from .course import course_package_files
-from .package import package_files, write_package, zip_date
+from .package import package_files, zip_bytes, zip_date
 
 
 class ScormOptions(ThemedOptions):
@@ -36,10 +37,14 @@ class ScormExporter:
         if isinstance(lesson, Course):
             # The course file's mastery wins over the channel's default.
             mastery = lesson.mastery if lesson.mastery is not None else options.mastery_score
-            files = course_package_files(lesson, options.scorm, mastery, options.theme_css)
-            return write_package(out, files, zip_date(lesson))
-        files = package_files(lesson, options.scorm, options.mastery_score, options.theme_css)
-        return write_package(out, files, zip_date(lesson))
+            with time_limit(lesson, options.timeout, "the SCORM export"):
+                files = course_package_files(lesson, options.scorm, mastery, options.theme_css)
+                data = zip_bytes(files, zip_date(lesson))
+            return write_atomic(out, data)
+        with time_limit(lesson, options.timeout, "the SCORM export"):
+            files = package_files(lesson, options.scorm, options.mastery_score, options.theme_css)
+            data = zip_bytes(files, zip_date(lesson))
+        return write_atomic(out, data)
 
 
 EXPORTER = ScormExporter()

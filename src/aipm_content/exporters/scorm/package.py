@@ -6,6 +6,7 @@ fixed permissions, the same deflate level.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,6 @@ from ...model.measure import rich_texts, words_in
 from ...parse.diagnostics import Diagnostic, LessonError
 from ...parse.limits import resolve_image
 from ...render.html import render, themed
-from ..output import atomic_path
 from .limits import LIMITS, Version, player_limits
 from .manifest import LAUNCH, MANIFEST, manifest_problems, manifest_xml
 
@@ -226,16 +226,15 @@ def zip_date(unit: Lesson | Course) -> tuple[int, int, int, int, int, int]:
     return (1980, 1, 1, 0, 0, 0)
 
 
-def write_package(
-    out: Path, files: dict[str, bytes], date: tuple[int, int, int, int, int, int]
-) -> Path:
-    """Write the zip atomically, entries sorted with the manifest first."""
+def zip_bytes(files: dict[str, bytes], date: tuple[int, int, int, int, int, int]) -> bytes:
+    """The zip in memory, entries sorted with the manifest first."""
     names = sorted(files, key=lambda n: (n != MANIFEST, n))
-    with atomic_path(out) as temp, zipfile.ZipFile(temp, "w") as archive:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
         for name in names:
             info = zipfile.ZipInfo(name, date_time=date)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
             archive.writestr(info, files[name], compresslevel=9)
-    return out
+    return buffer.getvalue()
