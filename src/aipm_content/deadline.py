@@ -20,17 +20,14 @@ class _Expired(BaseException):
     """Raised by the timer; a BaseException so library code's ``except Exception`` lets it by."""
 
 
-RING_AGAIN = 0.05
-"""Seconds between rings once the limit has passed: one ring can be lost (pydantic-core's
-``model_dump`` swallows an exception raised inside a computed field), the next one lands."""
-
-
 @contextlib.contextmanager
 def deadline(seconds: float, expired: Callable[[], LessonError]) -> Iterator[None]:
     """Run the block for at most ``seconds`` (0: no limit); past it raise ``expired()``.
 
-    A block that swallowed every ring and finished anyway still ran past its limit, so it
-    raises ``expired()`` too: the outcome never depends on where the timer happened to fire.
+    The timer rings once. Code can swallow the ring (pydantic-core's ``model_dump`` drops an
+    exception raised inside a computed field; a finaliser only prints it); a block that did
+    and finished anyway still ran past its limit, so it raises ``expired()`` too. (Ringing
+    again would land in finalisers and print "Exception ignored" noise.)
     """
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if seconds <= 0 or not usable:
@@ -48,7 +45,7 @@ def deadline(seconds: float, expired: Callable[[], LessonError]) -> Iterator[Non
     previous = signal.signal(signal.SIGALRM, ring)
     try:
         try:
-            signal.setitimer(signal.ITIMER_REAL, seconds, RING_AGAIN)
+            signal.setitimer(signal.ITIMER_REAL, seconds)
             yield
         finally:
             armed = False
