@@ -6,6 +6,7 @@ Exit 0 when fine, 2 with every located problem when the lesson has them, never a
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -285,3 +286,68 @@ def test_check_and_json_never_import_rendering_libraries(tmp_path: Path, args: l
     modules: list[str] = json.loads(done.stderr.splitlines()[-1])
     assert "aipm_content.parse.build" in modules  # the record is real: a lesson was parsed
     assert [m for m in modules if m.split(".")[0] in HEAVY] == []
+
+
+# -- outline --------------------------------------------------------------------------------------
+
+
+def test_outline_piped_is_plain_text_with_every_id(tmp_path: Path) -> None:
+    done = run("outline", str(SEED_MD), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "lesson ai-pm-career-path  The AI PM career path  [en-IN]"
+    assert "  section introduction  (the introduction, untitled)" in lines
+    assert "  section what-an-ai-pm-actually-does  What an AI PM actually does" in lines
+    practice = next(line for line in lines if line.startswith("    practice "))
+    assert "[activity; case: judgment-you-have-five-years-of-pm; 10 points]" in practice
+    assert any(line.startswith("      choice ask-for-two-weeks-to  ") for line in lines)
+    assert "\x1b[" not in done.stdout and "└" not in done.stdout  # no colour, no tree art
+    lesson = load(SEED_MD)
+    ids = [s.id for s in lesson.sections] + [b.id for _, b in lesson.blocks()]
+    ids += [c.id for _, b in lesson.blocks() if b.type == "decision" for c in b.choices]
+    listed = [line.split()[1] for line in lines[1:]]
+    assert sorted(listed) == sorted(ids)
+
+
+def test_outline_json_and_terminal_tree(tmp_path: Path) -> None:
+    done = run("outline", str(SEED_MD), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    root = json.loads(done.stdout)
+    decision = root["children"][-2]["children"][0]
+    assert (decision["kind"], decision["id"]) == ("decision", "decision-the-ai-feature-decision")
+    assert [c["notes"] for c in decision["children"]] == [
+        ["score 0"],
+        ["score 6"],
+        ["score 10"],
+        ["score 2"],
+    ]
+    tree = subprocess.run(
+        [str(SCRIPT), "outline", str(SEED_MD)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "FORCE_COLOR": "1", "COLUMNS": "200"},
+    )
+    assert tree.returncode == 0, tree.stderr
+    assert "└── " in tree.stdout and "\x1b[" in tree.stdout  # rich's tree, coloured
+    assert "decision-the-ai-feature-decision" in tree.stdout
+
+
+def test_outline_of_a_bad_lesson_is_its_errors(tmp_path: Path) -> None:
+    (tmp_path / "bad.md").write_text(BAD, encoding="utf-8")
+    done = run("outline", "bad.md", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.splitlines()[:-1] == BAD_LINES
+
+
+def test_outline_of_a_course_lists_each_lesson(tmp_path: Path) -> None:
+    done = run("outline", str(ROOT / "content" / "course.yml"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("course ")
+    lessons = [line.split()[1] for line in lines if line.startswith("  lesson ")]
+    assert "ai-pm-career-path" in lessons and len(lessons) == 3
+    assert "    section what-an-ai-pm-actually-does  What an AI PM actually does" in lines

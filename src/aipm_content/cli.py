@@ -255,6 +255,60 @@ def convert(source: Path, source_format: SourceFormat | None, output: Path) -> N
 
 
 @main.command()
+@source_options
+@click.option("--json", "as_json", is_flag=True, help="Print the outline as JSON.")
+@guarded
+def outline(source: Path, source_format: SourceFormat | None, as_json: bool) -> None:
+    """Print the lesson's (or a course's lessons') sections, blocks, activities and choices
+    with their ids.
+
+    An id is what :case: names and what "#id" and "lesson:ID#section" links point at. A tree
+    on a terminal, indented text when piped.
+    """
+    import json
+
+    from .model.lesson import Lesson
+    from .outline import Entry, lesson_outline, outline_text
+
+    loaded = load_source(source, format=source_format)
+    if isinstance(loaded, Lesson):
+        root = lesson_outline(loaded)
+    else:  # a course: its lessons, each with every id (``lesson:ID#section`` links name them)
+        root = Entry("course", loaded.id, loaded.title, (loaded.language,))
+        root.children.extend(lesson_outline(lesson) for lesson in loaded.lessons)
+    if as_json:
+        click.echo(json.dumps(root.as_json(), ensure_ascii=False, indent=2))
+    elif out_console.is_terminal:
+        out_console.print(rich_tree(root))
+    else:
+        click.echo(outline_text(root), nl=False)
+
+
+def rich_tree(root: Any) -> Any:
+    """The outline as a rich Tree: ids bold, notes dimmed, no markup read from the lesson."""
+    from rich.text import Text
+    from rich.tree import Tree
+
+    def label(entry: Any) -> Text:
+        text = Text()
+        text.append(f"{entry.kind} ", style="dim")
+        text.append(entry.id, style="bold cyan")
+        if entry.text:
+            text.append(f"  {printable(entry.text)}")
+        if entry.notes:
+            text.append("  [" + "; ".join(entry.notes) + "]", style="yellow")
+        return text
+
+    def grow(tree: Tree, entry: Any) -> None:
+        for child in entry.children:
+            grow(tree.add(label(child)), child)
+
+    tree = Tree(label(root))
+    grow(tree, root)
+    return tree
+
+
+@main.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option(
     "--output",
