@@ -174,6 +174,8 @@ def test_unknown_format_and_clashing_outputs_are_reported(tmp_path: Path) -> Non
     result = build(folder, "-o", tmp_path / "dist", "--formats", "json,nosuch")
     assert result.exit_code == 2
     assert "<command line>:1:1: error[unknown-format]: no exporter named 'nosuch'" in result.output
+    result = build(folder, "-o", tmp_path / "dist", "--formats", "json")
+    assert result.exit_code == 2
     assert f"{folder / 'seed.md'}:1:1: error[duplicate-output]:" in result.output
 
 

@@ -186,7 +186,7 @@ def default_jobs() -> int:
 
 
 def channel_options(
-    formats: list[str], settings_dir: Path | None
+    formats: list[str], settings_dir: Path | None, near: Path | None = None
 ) -> tuple[dict[str, ExportOptions], dict[str, str], list[Diagnostic]]:
     """Options of each format from its settings file, their JSON form, and any problems."""
     options: dict[str, ExportOptions] = {}
@@ -203,7 +203,7 @@ def channel_options(
             problems.append(Diagnostic("<command line>", 1, 1, "unknown-format", str(message)))
             continue
         try:
-            loaded = load_settings(exporter.options_model, name, {}, settings_dir)
+            loaded = load_settings(exporter.options_model, name, {}, settings_dir, near=near)
         except LessonError as exc:
             problems.extend(exc.diagnostics)
             continue
@@ -342,7 +342,9 @@ def run_catalog(
     """Build the catalog; progress goes to ``console`` (stderr by default)."""
     start = time.perf_counter()
     console = console or Console(stderr=True)
-    options, options_json, problems = channel_options(formats, settings_dir)
+    options, options_json, problems = channel_options(formats, settings_dir, folder)
+    if problems:  # a misspelt format or a bad setting: refused before anything is built
+        return CatalogResult([], problems, time.perf_counter() - start)
     sources = lesson_sources(folder)
     cache = BuildCache.load(out_dir)
     job_list, hits, keys, planning = plan(

@@ -334,7 +334,7 @@ def rich_tree(root: Any) -> Any:
     "--settings",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Folder of <format>.toml settings (default: ./exporters).",
+    help="Folder of <format>.toml settings (default: the exporters/ folder nearest above FOLDER).",
 )
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
 @guarded
@@ -353,7 +353,7 @@ def build(
     failures = build_catalog(
         folder,
         output,
-        [f.strip() for f in formats.split(",") if f.strip()],
+        format_names(formats),
         jobs=jobs,
         use_cache=not no_cache,
         settings_dir=settings,
@@ -416,6 +416,18 @@ def preview(
         say("Preview stopped.")
 
 
+def format_names(formats: str) -> list[str]:
+    """``--formats``: comma-separated, any letter case, at least one."""
+    names = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    if not names:
+        from .exporters.base import exporter_names
+
+        known = ", ".join(exporter_names())
+        message = f"--formats names no format (known: {known})"
+        raise error("<command line>", 1, 1, "unknown-format", message)
+    return names
+
+
 def _click_type(annotation: Any) -> tuple[Any, bool]:
     """(click type, is_flag) for an options-model field annotation; ``X | None`` reads as X."""
     members = [a for a in get_args(annotation) if a is not type(None)]
@@ -435,7 +447,7 @@ def _click_type(annotation: Any) -> tuple[Any, bool]:
 def exporter_command(name: str) -> click.Command:
     """A sub-command for an exporter, with one flag per field of its options model."""
     from .exporters.base import get_exporter
-    from .settings import load_settings
+    from .settings import load_settings, read_theme
 
     exporter = get_exporter(name)
     model = exporter.options_model
@@ -451,9 +463,11 @@ def exporter_command(name: str) -> click.Command:
         lesson = load_source(source, format=source_format)
         if lesson.warnings:
             report(list(lesson.warnings))
-        if isinstance(flags.get("theme_css"), Path):
-            flags["theme_css"] = flags["theme_css"].read_text(encoding="utf-8")
-        options = load_settings(model, name, flags, settings)
+        theme_file = flags.get("theme_css")
+        if isinstance(theme_file, Path):
+            flags["theme_css"] = read_theme(theme_file)
+        near = source if source.is_dir() else source.parent
+        options = load_settings(model, name, flags, settings, near=near, theme_file=theme_file)
         from .model.course import Course
 
         stem = lesson.id if isinstance(lesson, Course) else source.stem
@@ -483,7 +497,8 @@ def exporter_command(name: str) -> click.Command:
             ["--settings"],
             type=click.Path(path_type=Path, file_okay=False),
             default=None,
-            help=f"Folder holding {name}.toml (default: ./exporters).",
+            help=f"Folder holding {name}.toml (default: the exporters/ folder nearest above "
+            "SOURCE).",
         ),
     ]
     for field_name, field in model.model_fields.items():
