@@ -100,6 +100,10 @@ class Entry:
     output_sha256: str
     warnings: list[tuple[int, int, str, str]] = field(default_factory=list)
     """The lesson's warnings (line, column, code, message), printed again on a cache hit."""
+    lesson_id: str = ""
+    """The lesson's id, so a build can tell two lessons with one id apart without parsing."""
+    id_line: int = 1
+    """The source line that sets it."""
 
 
 @dataclass

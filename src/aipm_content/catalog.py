@@ -1,23 +1,21 @@
-"""``aipm-export build``: every lesson in a folder to every chosen format.
+"""``aipm-export build``: every lesson below a folder to every chosen format.
 
-Lessons are built in worker processes (one task per lesson: parse once, export to each format
-that is out of date). Each worker imports the exporters, and the heavy libraries of the formats
-asked for, once in its initializer. Unchanged lessons are skipped through the cache in
-``cache.py``. Each lesson's problems are collected; none stops the others.
+Lessons are found in the folder and its subfolders; outputs mirror the subfolders
+(``content/unit-1/a.md`` -> ``dist/unit-1/a.pdf``). They are built in worker processes
+(``build_worker.py``, one task per lesson: parse once, export to each format that is out of
+date). Unchanged lessons are skipped through the cache in ``cache.py``. Each lesson's problems
+are collected; none stops the others.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -30,68 +28,34 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from .api import SUFFIXES, load, source_bytes
-from .cache import BuildCache, Entry, image_digest, input_key, sha256_bytes, sha256_file
+from .api import source_bytes
+from .build_worker import (
+    Job,
+    LessonResult,
+    Outcome,
+    Status,
+    build_lesson,
+    init_worker,
+    output_error,
+)
+from .cache import CACHE_NAME, BuildCache, Entry, input_key, sha256_bytes
 from .course_build import build_courses
-from .exporters.base import Exporter, ExportOptions, get_exporter
-from .model.inline import Image
-from .model.lesson import Lesson
+from .exporters.base import ExportOptions, get_exporter
+from .exporters.output import remove_stale_parts
 from .parse.diagnostics import Diagnostic, LessonError, printable
 from .settings import load_settings
-
-Status = Literal["built", "cached", "failed"]
-
-# Libraries a channel renders with, imported once per worker rather than on its first lesson.
-# An exporter may also name its own in a ``preload`` attribute.
-HEAVY_MODULES: dict[str, tuple[str, ...]] = {
-    "pdf": ("weasyprint",),
-    "epub": ("ebooklib", "ebooklib.epub"),
-}
+from .sources import list_sources
 
 
-def lesson_sources(folder: Path) -> list[Path]:
-    """Lesson files directly in ``folder``, sorted by name."""
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
-    )
+def lesson_sources(folder: Path, out_dir: Path | None = None) -> list[Path]:
+    """Lesson files in ``folder`` and its subfolders (see ``sources.list_sources``), leaving
+    out the build's own output folder."""
+    return list_sources(folder, skip=out_dir)
 
 
-@dataclass(frozen=True)
-class Job:
-    """One lesson and the formats it must be (re)built in."""
-
-    source: Path
-    targets: dict[str, Path]
-    """Format -> output file."""
-    strict: bool = False
-    """Warnings fail the lesson (``build --strict``)."""
-
-
-@dataclass
-class Outcome:
-    """One lesson in one format."""
-
-    source: Path
-    fmt: str
-    status: Status
-    seconds: float = 0.0
-    output: Path | None = None
-    output_sha256: str | None = None
-
-
-@dataclass
-class LessonResult:
-    """What a worker sends back for one lesson."""
-
-    source: Path
-    outcomes: list[Outcome]
-    images: dict[str, str] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    """Errors and warnings, for the report."""
-    warnings: list[Diagnostic] = field(default_factory=list)
-    """The lesson's warnings, kept in the cache with what was built."""
+def name_of(source: Path, folder: Path) -> str:
+    """How the build names a source: its path below the built folder (the cache's key)."""
+    return source.relative_to(folder).as_posix()
 
 
 @dataclass
@@ -101,77 +65,14 @@ class CatalogResult:
     outcomes: list[Outcome]
     diagnostics: list[Diagnostic]
     seconds: float
+    folder: Path | None = None
+    """The built folder, against which lessons are named."""
+
+    def name(self, source: Path) -> str:
+        return name_of(source, self.folder) if self.folder is not None else source.name
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
-
-
-# -- the worker side ------------------------------------------------------------------------
-
-_CHANNELS: dict[str, tuple[Exporter, ExportOptions]] = {}
-
-
-def init_worker(options: dict[str, ExportOptions]) -> None:
-    """Import each exporter and its heavy libraries once per process."""
-    _CHANNELS.clear()
-    for name, opts in options.items():
-        exporter = get_exporter(name)
-        for module in (*HEAVY_MODULES.get(name, ()), *getattr(exporter, "preload", ())):
-            importlib.import_module(module)
-        _CHANNELS[name] = (exporter, opts)
-
-
-def lesson_images(lesson: Lesson) -> set[str]:
-    """``src`` of every image anywhere in the lesson."""
-    found: set[str] = set()
-    stack: list[object] = [lesson]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Image):
-            found.add(item.src)
-        elif isinstance(item, BaseModel):
-            stack.extend(getattr(item, name) for name in type(item).model_fields)
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-    return found
-
-
-def build_lesson(job: Job) -> LessonResult:
-    """Parse the lesson once and export it to each target; never raises for a lesson's fault."""
-    try:
-        lesson = load(job.source)
-    except LessonError as exc:
-        failed = [Outcome(job.source, fmt, "failed") for fmt in job.targets]
-        return LessonResult(job.source, failed, diagnostics=exc.diagnostics)
-    if job.strict and lesson.warnings:
-        failed = [Outcome(job.source, fmt, "failed") for fmt in job.targets]
-        errors = [w.as_error() for w in lesson.warnings]
-        return LessonResult(job.source, failed, diagnostics=errors)
-    warnings = list(lesson.warnings)
-    result = LessonResult(job.source, [], diagnostics=list(warnings), warnings=warnings)
-    for src in sorted(lesson_images(lesson)):
-        digest = image_digest(job.source.parent, src)
-        if digest is not None:
-            result.images[src] = digest
-    for fmt, target in job.targets.items():
-        exporter, options = _CHANNELS[fmt]
-        start = time.perf_counter()
-        try:
-            written = exporter.export(lesson, target, options)
-        except LessonError as exc:
-            result.diagnostics.extend(exc.diagnostics)
-            result.outcomes.append(Outcome(job.source, fmt, "failed", time.perf_counter() - start))
-            continue
-        except Exception as exc:  # an exporter fault must not stop the catalog
-            message = f"{fmt} exporter failed: {type(exc).__name__}: {exc}"
-            result.diagnostics.append(Diagnostic(str(job.source), 1, 1, "internal-error", message))
-            result.outcomes.append(Outcome(job.source, fmt, "failed", time.perf_counter() - start))
-            continue
-        seconds = time.perf_counter() - start
-        result.outcomes.append(
-            Outcome(job.source, fmt, "built", seconds, written, sha256_file(written))
-        )
-    return result
 
 
 # -- the coordinating side ------------------------------------------------------------------
@@ -221,8 +122,9 @@ def plan(
     cache: BuildCache,
     use_cache: bool,
     strict: bool = False,
-) -> tuple[list[Job], list[Outcome], dict[tuple[str, str], str], list[Diagnostic]]:
-    """Split the work into jobs and cache hits; also each (lesson, format)'s input key.
+) -> tuple[list[Job], list[Outcome], list[Diagnostic]]:
+    """Split the work into jobs and cache hits (lessons named by their path below ``folder``;
+    outputs mirror their subfolders).
 
     A cache hit repeats the warnings recorded with it; under ``strict`` an output built with
     warnings is no hit (the lesson is parsed again and fails).
@@ -230,31 +132,32 @@ def plan(
     suffixes = {name: get_exporter(name).suffix for name in options_json}
     jobs: list[Job] = []
     hits: list[Outcome] = []
-    keys: dict[tuple[str, str], str] = {}
     problems: list[Diagnostic] = []
     stems: dict[str, Path] = {}
     for source in sources:
-        if source.stem in stems:
-            message = f"writes the same outputs as {stems[source.stem].name}; rename one of them"
+        name = name_of(source, folder)
+        stem = name.removesuffix(source.suffix)
+        if stem in stems:
+            first = name_of(stems[stem], folder)
+            message = f"writes the same outputs as {first}; rename one of them"
             problems.append(Diagnostic(str(source), 1, 1, "duplicate-output", message))
             continue
-        stems[source.stem] = source
+        stems[stem] = source
         try:
             source_hash = sha256_bytes(source_bytes(source))
         except LessonError:
-            source_hash = "unreadable"  # load() reports it with its location
+            source_hash = "unreadable"  # the worker reports it with its location
         targets: dict[str, Path] = {}
         cached_warnings: set[Diagnostic] = set()
         for fmt, opts_json in options_json.items():
-            key = input_key(source.name, source_hash, fmt, opts_json)
-            keys[source.name, fmt] = key
-            target = out_dir / f"{source.stem}{suffixes[fmt]}"
-            entry = cache.entries.get(source.name, {}).get(fmt)
+            key = input_key(name, source_hash, fmt, opts_json)
+            target = out_dir / f"{stem}{suffixes[fmt]}"  # subfolders mirrored
+            entry = cache.entries.get(name, {}).get(fmt)
             if (
                 use_cache
                 and entry is not None
                 and not (strict and entry.warnings)
-                and cache.fresh(source.name, fmt, key, out_dir, folder)
+                and cache.fresh(name, fmt, key, out_dir, source.parent)
             ):
                 hits.append(Outcome(source, fmt, "cached", 0.0, target))
                 cached_warnings.update(
@@ -267,7 +170,7 @@ def plan(
             jobs.append(Job(source, targets, strict))
         else:
             problems.extend(sorted(cached_warnings))
-    return jobs, hits, keys, problems
+    return jobs, hits, problems
 
 
 def run_jobs(
@@ -293,7 +196,9 @@ def run_jobs(
                 done(build_lesson(job))
         return results
     with ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)), initializer=init_worker, initargs=(options,)
+        max_workers=min(workers, len(jobs)),
+        initializer=init_worker,
+        initargs=(options, os.getpid()),  # workers die with this process
     ) as pool:
         # Submitting first forks the workers before the progress display starts its thread.
         futures: dict[Future[LessonResult], Job] = {pool.submit(build_lesson, j): j for j in jobs}
@@ -306,8 +211,8 @@ def run_jobs(
                     crash = Diagnostic(
                         str(job.source), 1, 1, "worker-crashed", f"the worker process died: {exc}"
                     )
-                    failed = [Outcome(job.source, fmt, "failed") for fmt in job.targets]
-                    done(LessonResult(job.source, failed, diagnostics=[crash]))
+                    lost = [Outcome(job.source, fmt, "failed") for fmt in job.targets]
+                    done(LessonResult(job.source, lost, diagnostics=[crash]))
     return results
 
 
@@ -345,9 +250,10 @@ def run_catalog(
     options, options_json, problems = channel_options(formats, settings_dir, folder)
     if problems:  # a misspelt format or a bad setting: refused before anything is built
         return CatalogResult([], problems, time.perf_counter() - start)
-    sources = lesson_sources(folder)
+    sources = lesson_sources(folder, out_dir)
     cache = BuildCache.load(out_dir)
-    job_list, hits, keys, planning = plan(
+    remove_stale_parts(out_dir)
+    job_list, hits, planning = plan(
         sources, out_dir, folder, options_json, cache, use_cache, strict
     )
     problems.extend(planning)
@@ -360,45 +266,91 @@ def run_catalog(
     try:
         if job_list:
             results = run_jobs(job_list, options, jobs or default_jobs(), progress, tasks)
+        problems.extend(refuse_duplicate_ids(folder, hits, results, cache))
     finally:
-        update_cache(cache, results, keys, out_dir, sources)
+        problems.extend(update_cache(cache, results, options_json, folder, out_dir, sources))
     outcomes = hits + [o for r in results for o in r.outcomes]
-    taken = {o.output.name for o in outcomes if o.output is not None}
+    taken = {os.path.relpath(o.output, out_dir) for o in outcomes if o.output is not None}
     courses, course_problems = build_courses(folder, out_dir, options, strict=strict, taken=taken)
     outcomes += courses
     order = {fmt: i for i, fmt in enumerate(options)}
-    outcomes.sort(key=lambda o: (o.source.name, order[o.fmt]))
-    problems.extend(d for r in sorted(results, key=lambda r: r.source.name) for d in r.diagnostics)
+    outcomes.sort(key=lambda o: (name_of(o.source, folder), order[o.fmt]))
+    by_name = sorted(results, key=lambda r: name_of(r.source, folder))
+    problems.extend(d for r in by_name for d in r.diagnostics)
     problems.extend(course_problems)
-    return CatalogResult(outcomes, problems, time.perf_counter() - start)
+    return CatalogResult(outcomes, problems, time.perf_counter() - start, folder)
+
+
+def refuse_duplicate_ids(
+    folder: Path, hits: list[Outcome], results: list[LessonResult], cache: BuildCache
+) -> list[Diagnostic]:
+    """Two lessons with one id would be one activity to an LMS: the second (by path) fails,
+    located at the line that sets its id, and its outputs are removed."""
+    ids: dict[Path, tuple[str, int]] = {}
+    for hit in hits:
+        entry = cache.entries.get(name_of(hit.source, folder), {}).get(hit.fmt)
+        if entry is not None and entry.lesson_id:
+            ids[hit.source] = (entry.lesson_id, entry.id_line)
+    for result in results:
+        if result.lesson_id is not None:
+            ids[result.source] = (result.lesson_id, result.id_line)
+    first: dict[str, Path] = {}
+    problems: list[Diagnostic] = []
+    for source in sorted(ids, key=lambda p: name_of(p, folder)):
+        lesson_id, line = ids[source]
+        if lesson_id not in first:
+            first[lesson_id] = source
+            continue
+        other = name_of(first[lesson_id], folder)
+        message = f"lesson id {lesson_id!r} is already the id of {other}; give this one its own id"
+        problems.append(Diagnostic(str(source), line, 1, "duplicate-lesson-id", message))
+        for outcome in [*hits, *(o for r in results for o in r.outcomes)]:
+            if outcome.source == source and outcome.status != "failed":
+                if outcome.output is not None:
+                    outcome.output.unlink(missing_ok=True)
+                outcome.status, outcome.output_sha256 = "failed", None
+    return problems
 
 
 def update_cache(
     cache: BuildCache,
     results: list[LessonResult],
-    keys: dict[tuple[str, str], str],
+    options_json: dict[str, str],
+    folder: Path,
     out_dir: Path,
     sources: list[Path],
-) -> None:
-    """Record what was built, forget what failed, and save (also after an interruption)."""
-    cache.keep_only({s.name for s in sources})
+) -> list[Diagnostic]:
+    """Record what was built, forget what failed, and save (also after an interruption).
+
+    An output's key is computed from the hash of the bytes its worker parsed, so an edit made
+    while the build ran is never recorded as what the output shows.
+    """
+    cache.keep_only({name_of(s, folder) for s in sources})
     for result in results:
+        name = name_of(result.source, folder)
         for outcome in result.outcomes:
-            name = result.source.name
-            if outcome.status == "built" and outcome.output and outcome.output_sha256:
-                relative = os.path.relpath(outcome.output, out_dir)
-                entry = Entry(
-                    keys[name, outcome.fmt],
-                    result.images,
-                    relative,
-                    outcome.output_sha256,
-                    [(w.line, w.col, w.code, w.message) for w in result.warnings],
-                )
-                cache.record(name, outcome.fmt, entry)
-            else:
-                cache.forget(name, outcome.fmt)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    cache.save(out_dir)
+            cache.forget(name, outcome.fmt)
+            if outcome.status != "built" or not (outcome.output and outcome.output_sha256):
+                continue
+            if result.source_sha256 is None or outcome.fmt not in options_json:
+                continue
+            key = input_key(name, result.source_sha256, outcome.fmt, options_json[outcome.fmt])
+            entry = Entry(
+                key,
+                result.images,
+                os.path.relpath(outcome.output, out_dir),
+                outcome.output_sha256,
+                [(w.line, w.col, w.code, w.message) for w in result.warnings],
+                result.lesson_id or "",
+                result.id_line,
+            )
+            cache.record(name, outcome.fmt, entry)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        cache.save(out_dir)
+    except OSError as exc:
+        return [output_error(out_dir / CACHE_NAME, exc)]
+    return []
 
 
 SUMMARY_ROWS = 60
@@ -426,7 +378,7 @@ def summary_table(result: CatalogResult) -> Table:
         if o.status == "failed" or (o.status == "built" and not group_built):
             output = str(o.output) if o.output and o.status != "failed" else "-"
             badge = Text(o.status, style=style[o.status])
-            name = plain(o.source.name)
+            name = plain(result.name(o.source))
             table.add_row(name, o.fmt, badge, f"{o.seconds:.2f} s", plain(output))
     for status in ("built", "cached") if group_built else ("cached",):
         for fmt in formats:

@@ -167,12 +167,21 @@ def main() -> None:
 def check(sources: tuple[Path, ...], source_format: SourceFormat | None, strict: bool) -> None:
     """Validate lessons and courses: print "ok" or every problem with its line.
 
+    A folder holding course.yml is that course; any other folder stands for every lesson and
+    course below it (hidden folders, build outputs, node_modules and virtualenvs left out).
     Warnings are printed and leave the exit status 0, unless --strict.
     """
+    from .api import is_course
     from .model.course import Course
+    from .sources import list_sources
 
     problems: list[Diagnostic] = []
-    for source in sources:
+    files = [
+        f
+        for s in sources
+        for f in (list_sources(s, courses=True) if s.is_dir() and not is_course(s) else [s])
+    ]
+    for source in files:
         try:
             loaded = load_source(source, format=source_format)
         except LessonError as exc:
@@ -347,7 +356,8 @@ def build(
     settings: Path | None,
     strict: bool,
 ) -> None:
-    """Export every lesson in FOLDER to every chosen format."""
+    """Export every lesson in FOLDER and its subfolders to every chosen format (outputs mirror
+    the subfolders)."""
     from .catalog import build_catalog
 
     failures = build_catalog(

@@ -17,7 +17,7 @@ from .parse.course_file import COURSE_FILE
 from .parse.diagnostics import Diagnostic, LessonError
 
 if TYPE_CHECKING:
-    from .catalog import Outcome
+    from .build_worker import Outcome
 
 SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
 
@@ -55,7 +55,7 @@ def build_courses(
 ) -> tuple[list[Outcome], list[Diagnostic]]:
     """Export each course of ``folder``; ``taken`` holds output names lessons already use."""
     from .api import load_course
-    from .catalog import Outcome
+    from .build_worker import Outcome
 
     outcomes: list[Outcome] = []
     problems: list[Diagnostic] = []

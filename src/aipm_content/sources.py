@@ -86,8 +86,14 @@ def is_output_folder(folder: Path) -> bool:
     return (folder / OUTPUT_MARKER).is_file()
 
 
-def walk_files(folder: Path, suffixes: frozenset[str], skip: Path | None = None) -> Iterator[Path]:
-    """Files below ``folder`` whose suffix is one of ``suffixes``, sorted, recursively.
+def walk_files(
+    folder: Path,
+    suffixes: frozenset[str],
+    skip: Path | None = None,
+    names: frozenset[str] = frozenset(),
+) -> Iterator[Path]:
+    """Files below ``folder`` whose suffix is one of ``suffixes`` (or named one of ``names``),
+    sorted, recursively.
 
     Hidden files and folders, build outputs (``skip`` and any folder with a build cache),
     ``node_modules`` and virtualenvs are left out; symlinked folders are not entered.
@@ -105,5 +111,17 @@ def walk_files(folder: Path, suffixes: frozenset[str], skip: Path | None = None)
             and (skipped is None or (here / d).resolve() != skipped)
         )
         for name in sorted(files):
-            if not name.startswith(".") and Path(name).suffix.lower() in suffixes:
+            wanted = Path(name).suffix.lower() in suffixes or name in names
+            if not name.startswith(".") and wanted:
                 yield here / name
+
+
+def list_sources(folder: Path, skip: Path | None = None, *, courses: bool = False) -> list[Path]:
+    """Every lesson source below ``folder`` (by extension), and with ``courses`` every
+    ``course.yml``, sorted by path below it. ``check DIR`` and ``build DIR`` read this list."""
+    from .api import SUFFIXES
+    from .parse.course_file import COURSE_FILE
+
+    names = frozenset({COURSE_FILE}) if courses else frozenset()
+    found = walk_files(folder, frozenset(SUFFIXES), skip=skip, names=names)
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
