@@ -116,7 +116,41 @@ def _nested_directives(depth: int) -> str:
     return opening + "The innermost tension.\n" + closing
 
 
+def _json_lesson(first_inlines: list[Any] | None = None) -> str:
+    """A small lesson as ``aipm-export json`` writes it, with its first paragraph's inlines
+    replaced."""
+    from aipm_content import parse
+    from aipm_content.exporters.json_export import lesson_json
+
+    text = FRONT + "See ![A dot](images/dot.png).\n"
+    data = json.loads(lesson_json(parse(text)))
+    if first_inlines is not None:
+        data["sections"][0]["blocks"][0]["text"]["inlines"] = first_inlines
+    return json.dumps(data, indent=2)
+
+
+def _nested(kind: str, depth: int) -> list[Any]:
+    inlines: list[Any] = [{"type": "text", "text": "deep"}]
+    for _ in range(depth):
+        inlines = [{"type": kind, "children": inlines}]
+    return inlines
+
+
 GENERATED: dict[str, Callable[[], str]] = {
+    "gen-json-image-ok.json": lambda: _json_lesson(),
+    "gen-json-image-missing.json": lambda: _json_lesson(
+        [{"type": "image", "src": "images/missing.png", "alt": "Gone"}]
+    ),
+    "gen-json-image-outside.json": lambda: _json_lesson(
+        [{"type": "image", "src": "images/escape.png", "alt": "Out"}]
+    ),
+    "gen-json-10mb.json": lambda: '{"title": "' + "a" * 10_000_000 + '"}',
+    "gen-json-deep-arrays.json": lambda: "[" * 100_000 + "]" * 100_000,
+    "gen-json-deep-emphasis.json": lambda: _json_lesson(_nested("emphasis", 300)),
+    "gen-json-deep-extra-field.json": lambda: (
+        _json_lesson().rstrip()[:-1] + ', "extra": ' + '{"a":' * 900 + "1" + "}" * 900 + "}"
+    ),
+    "gen-json-huge-integer.json": lambda: '{"schema_version": "1.0", "n": ' + "9" * 5000 + "}",
     "gen-10mb.md": lambda: FRONT + _repeat_to(10_000_000, "Lorem ipsum dolor sit amet.\n\n"),
     "gen-10mb.txt": lambda: "ten megabytes\n\n" + _repeat_to(10_000_000, "Lorem ipsum.\n\n"),
     "gen-over-limit.md": lambda: FRONT + "x" * MAX_SOURCE_BYTES,

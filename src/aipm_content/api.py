@@ -81,6 +81,10 @@ def parse(
             lesson = parse_reading_app(text, path, lesson_id=lesson_id, source_dir=source_dir)
         else:
             lesson = parse_json(text, path)
+            if source_dir is not None:
+                from .parse.json_shape import check_json_images
+
+                check_json_images(lesson, source_dir, text, path)
     return lesson.located(source_dir, None if path == "<string>" else path)
 
 
@@ -112,8 +116,10 @@ ModelT = TypeVar("ModelT", Lesson, "Course")
 
 def _json_model(text: str, path: str, model: type[ModelT], what: str) -> ModelT:
     """A lesson or course JSON export read back into its model, problems at 1:1."""
+    from .parse.json_shape import check_json_shape
     from .parse.validate import error_code
 
+    check_json_shape(text, path)
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:
