@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -271,3 +272,33 @@ def test_temporary_files_of_a_killed_export_are_removed_later(tmp_path: Path) ->
     assert not stale.exists() and other.exists() and mine.exists()
     assert cli("build", folder, "-o", out, "--formats", "json").exit_code == 0
     assert not other.exists() and mine.exists()
+
+
+# -- PDF: the preview, and bytes that do not depend on the folder --------------------------
+
+
+def test_a_failed_preview_leaves_the_existing_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "lesson.pdf"
+    out.write_bytes(b"an earlier PDF")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the preview folder should be", encoding="utf-8")
+    source = write(tmp_path / "lesson.md", lesson("Preview"))
+    result = cli("pdf", source, "-o", out, "--preview", blocked / "pages")
+    assert result.exit_code == 2, result.output
+    assert "error[output]" in result.stderr
+    assert out.read_bytes() == b"an earlier PDF"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lesson.md", "lesson.pdf", blocked.name]
+
+
+def test_pdf_bytes_do_not_depend_on_the_lessons_folder(tmp_path: Path) -> None:
+    from test_hostile import CORPUS
+
+    outputs = []
+    for folder in (tmp_path / "a", tmp_path / "somewhere" / "much" / "deeper"):
+        (folder / "images").mkdir(parents=True)
+        shutil.copy(CORPUS / "image-ok.md", folder / "lesson.md")
+        shutil.copy(CORPUS / "images" / "dot.png", folder / "images" / "dot.png")
+        out = folder / "lesson.pdf"
+        assert cli("pdf", folder / "lesson.md", "-o", out).exit_code == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]

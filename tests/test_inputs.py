@@ -190,3 +190,24 @@ def test_formats_must_name_one_and_are_case_insensitive(tmp_path: Path) -> None:
     upper = cli("build", lesson.parent, "-o", out, "--formats", "JSON")
     assert upper.exit_code == 0, upper.output
     assert (out / "lesson.json").is_file()
+
+
+# -- a SCORM package's own names are not for images -----------------------------------------
+
+
+@pytest.mark.parametrize("src", ["player.css/dot.png", "Index.HTML/dot.png", "player/dot.png"])
+def test_an_image_may_not_clash_with_a_package_file(tmp_path: Path, src: str) -> None:
+    from test_hostile import CORPUS
+
+    (tmp_path / src).parent.mkdir(parents=True)
+    shutil.copy(CORPUS / "images" / "dot.png", tmp_path / src)
+    source = tmp_path / "lesson.md"
+    source.write_text(OK_LESSON + f"\n![A dot]({src})\n", encoding="utf-8")
+    out = tmp_path / "lesson.zip"
+    result = cli("scorm", source, "-o", out)
+    if src.startswith("player/"):  # a folder of the package, not a file: no clash
+        assert result.exit_code == 0, result.output
+        return
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"{source}:7:1: error[bad-image]: image {src!r} would clash")
+    assert not out.exists()

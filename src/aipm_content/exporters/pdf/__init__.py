@@ -109,10 +109,10 @@ class PdfExporter:
                 data = lesson_pdf(lesson, options)
         with atomic_path(out) as temp:
             temp.write_bytes(data)
-        if options.preview is not None:
-            from .preview import write_preview
+            if options.preview is not None:  # before the PDF is replaced: both or neither
+                from .preview import write_preview
 
-            write_preview(out, options.preview, options.preview_dpi)
+                write_preview(temp, options.preview, options.preview_dpi, out.stem)
         return out
 
 

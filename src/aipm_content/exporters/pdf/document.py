@@ -16,7 +16,7 @@ from ...model.lesson import Lesson, activity_title
 from ...parse.diagnostics import LessonError
 from ...render.html import TEMPLATES, environment, render_section, themed
 from . import PdfOptions
-from .fetcher import LessonFetcher, Locate, RefusedResource, nowhere
+from .fetcher import LESSON_BASE, LessonFetcher, Locate, RefusedResource, nowhere
 
 THEME = TEMPLATES.parent / "themes" / "default" / "print.css"
 PAPER = {"a4": "A4", "letter": "letter"}
@@ -155,7 +155,7 @@ def layout(
     from weasyprint import CSS, HTML
 
     fetcher = LessonFetcher(root, locate)
-    base_url = root.resolve().as_uri() + "/" if root is not None else None
+    base_url = LESSON_BASE if root is not None else None
     with weasyprint_errors():
         stylesheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
         for _ in range(MAX_LAYOUTS):

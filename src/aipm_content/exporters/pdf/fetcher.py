@@ -7,12 +7,13 @@ so a refusal is raised as a ``FatalURLFetchingError`` subclass: rendering stops 
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -37,8 +38,16 @@ def nowhere(reference: str) -> tuple[str, int]:
     return "<lesson>", 1
 
 
+LESSON_BASE = "file:///aipm-lesson/"
+"""Base URL the document is rendered against: WeasyPrint names each image after its URL, so
+a URL holding the folder's real path would make the PDF's bytes depend on where it was built."""
+
+
 class LessonFetcher(URLFetcher):  # type: ignore[misc]
-    """Serve files inside ``root`` (through resolve_image) and data: URIs; refuse all else."""
+    """Serve files inside ``root`` (through resolve_image) and data: URIs; refuse all else.
+
+    ``root`` is addressed as LESSON_BASE (a real ``file:`` path inside it is also understood).
+    """
 
     def __init__(self, root: Path | None, locate: Locate = nowhere) -> None:
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
@@ -58,7 +67,9 @@ class LessonFetcher(URLFetcher):  # type: ignore[misc]
         path = Path(url2pathname(unquote(parts.path)))
         if self.root is None:
             self.refuse(url, url, "the lesson has no folder, so it may not read files")
-        relative = os.path.relpath(path, self.root)
+        relative = os.path.relpath(path, unquote(urlsplit(LESSON_BASE).path))
+        if relative.split(os.sep)[0] == os.pardir:
+            relative = os.path.relpath(path, self.root)
         if relative == os.curdir or relative.split(os.sep)[0] == os.pardir:
             self.refuse(url, relative, f"{path} is outside the lesson's folder")
         try:
@@ -66,7 +77,12 @@ class LessonFetcher(URLFetcher):  # type: ignore[misc]
         except ValueError as exc:
             self.refuse(url, relative, str(exc))
         mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(target.as_uri(), target.read_bytes(), {"Content-Type": mime})
+        data = target.read_bytes()
+        # Named by content as well as path: two lessons of a course joined into one PDF may
+        # each have an images/a.png, and equal URLs would share one image.
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        url = f"{LESSON_BASE}{digest}/{quote(Path(relative).as_posix())}"
+        return URLFetcherResponse(url, data, {"Content-Type": mime})
 
     def refuse(self, url: str, reference: str, why: str) -> NoReturn:
         path, line = self.locate(reference)

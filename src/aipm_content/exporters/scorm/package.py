@@ -168,6 +168,25 @@ def images(lesson: Lesson) -> dict[str, bytes]:
     return found
 
 
+def refuse_clashes(lesson: Lesson, pictures: dict[str, bytes], package: set[str]) -> None:
+    """An image kept under its own path may not turn a file of the package into a folder
+    (``player.css/x.png``), nor share a name with one in any letter case: unzip would fail."""
+    taken = {name.lower() for name in package}
+    problems = []
+    for src in pictures:
+        parts = src.split("/")
+        prefixes = {"/".join(parts[:n]).lower() for n in range(1, len(parts) + 1)}
+        clash = sorted(prefixes & taken)
+        if clash:
+            message = (
+                f"image {src!r} would clash with the package's own {clash[0]!r}; "
+                "move it to another folder (images/ is free)"
+            )
+            problems.append(Diagnostic(*lesson.source_line(src), 1, "bad-image", message))
+    if problems:
+        raise LessonError(problems)
+
+
 def _walk(inlines: list[Any]) -> list[Any]:
     out: list[Any] = []
     for node in inlines:
@@ -192,7 +211,14 @@ def package_files(
         max_text=MAX_TEXT,
         scripts=[f"{PLAYER_DIR}/{name}" for name in PLAYER_SCRIPTS],
     )
-    return assemble(lesson, page, images(lesson), version, mastery_score, theme_css)
+    pictures = images(lesson)
+    refuse_clashes(lesson, pictures, package_names())
+    return assemble(lesson, page, pictures, version, mastery_score, theme_css)
+
+
+def package_names() -> set[str]:
+    """The files every package holds besides the lesson's images."""
+    return {LAUNCH, MANIFEST, "player.css", *(f"{PLAYER_DIR}/{n}" for n in PLAYER_SCRIPTS)}
 
 
 def assemble(
