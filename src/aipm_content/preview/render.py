@@ -60,12 +60,13 @@ def build(
     except LessonError as exc:
         problems.extend(exc.diagnostics)
     scorm = pdf = None
+    near = source if source.is_dir() else source.parent  # settings belong to the project
     try:
-        scorm = load_settings(ScormOptions, "scorm", {}, settings_dir)
+        scorm = load_settings(ScormOptions, "scorm", {}, settings_dir, near=near)
     except LessonError as exc:
         problems.extend(exc.diagnostics)
     try:
-        pdf = load_settings(PdfOptions, "pdf", {}, settings_dir)
+        pdf = load_settings(PdfOptions, "pdf", {}, settings_dir, near=near)
     except LessonError as exc:
         problems.extend(exc.diagnostics)
     if loaded is None or scorm is None or pdf is None:

@@ -15,7 +15,7 @@ from watchfiles import Change, awatch
 
 from ..api import SUFFIXES, is_course
 from ..parse.course_file import course_path
-from ..settings import SETTINGS_DIR
+from ..settings import SETTINGS_NAME, settings_folder
 from .app import Preview
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
@@ -34,7 +34,8 @@ class Watcher:
         self.course = is_course(source, preview.source_format)
         found = course_path(source) if self.course else None
         self.source = (found or source).resolve()
-        settings = preview.settings_dir if preview.settings_dir is not None else SETTINGS_DIR
+        near = self.source.parent
+        settings = settings_folder(preview.settings_dir, near) or near / SETTINGS_NAME
         self.settings = settings.resolve()
         self.folders = {self.source.parent}
         self.stop_event: anyio.Event | None = None
