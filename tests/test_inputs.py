@@ -101,9 +101,8 @@ def test_a_misspelt_setting_is_named_as_written_at_its_line(tmp_path: Path) -> N
     assert result.exit_code == 2
     toml = tmp_path / "project" / "exporters" / "pdf.toml"
     line = result.stderr.splitlines()[0]
-    assert line.startswith(
-        f"{toml}:2:1: error[settings]: unknown setting 'acent-color' (known: paper, accent-color,"
-    )
+    assert line.startswith(f"{toml}:2:1: error[settings]: unknown setting 'acent-color' (known: ")
+    assert " accent-color, " in line
     assert "Extra inputs" not in result.stderr and "accent_color" not in result.stderr
     assert not (tmp_path / "x.pdf").exists()
 
