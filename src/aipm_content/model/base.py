@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
 
 class Node(BaseModel):
@@ -27,3 +29,19 @@ class Node(BaseModel):
         if isinstance(data, dict) and cls.model_computed_fields:
             return {k: v for k, v in data.items() if k not in cls.model_computed_fields}
         return data
+
+
+def collect_problems(
+    found: Iterable[tuple[tuple[Any, ...], str, str]], info: ValidationInfo
+) -> None:
+    """Cross-node problems (location, code, message): handed to the parser's collector when it
+    validates with ``context={"problems": [...]}`` (so it can locate each), else the first one
+    raised as a validation error."""
+    problems = list(found)
+    collector = info.context.get("problems") if isinstance(info.context, dict) else None
+    if isinstance(collector, list):
+        collector.extend(problems)
+    elif problems:
+        loc, code, message = problems[0]
+        where = ".".join(str(p) for p in loc)
+        raise PydanticCustomError(code, "{where}: {message}", {"where": where, "message": message})

@@ -15,10 +15,9 @@ from pydantic import (
     computed_field,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from ..parse.diagnostics import Diagnostic
-from .base import Node
+from .base import Node, collect_problems
 from .blocks import Summary, Title
 from .ids import NodeId
 from .lesson import _BCP47, ActivityRef, Lesson
@@ -97,16 +96,7 @@ class Course(Node):
 
     @model_validator(mode="after")
     def _cross_checks(self, info: ValidationInfo) -> Course:
-        found = list(course_problems(self))
-        collector = info.context.get("problems") if isinstance(info.context, dict) else None
-        if isinstance(collector, list):
-            collector.extend(found)
-        elif found:
-            loc, code, message = found[0]
-            where = ".".join(str(p) for p in loc)
-            raise PydanticCustomError(
-                code, "{where}: {message}", {"where": where, "message": message}
-            )
+        collect_problems(course_problems(self), info)
         return self
 
     def lesson(self, lesson_id: str) -> Lesson | None:

@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..parse.diagnostics import Diagnostic
-from .base import Node
+from .base import Node, collect_problems
 from .blocks import (
     ACTIVITY_TYPES,
     Activity,
@@ -256,16 +256,7 @@ class Lesson(Node):
 
     @model_validator(mode="after")
     def _cross_checks(self, info: ValidationInfo) -> Lesson:
-        found = list(lesson_problems(self))
-        collector = info.context.get("problems") if isinstance(info.context, dict) else None
-        if isinstance(collector, list):
-            collector.extend(found)
-        elif found:
-            loc, code, message = found[0]
-            where = ".".join(str(p) for p in loc)
-            raise PydanticCustomError(
-                code, "{where}: {message}", {"where": where, "message": message}
-            )
+        collect_problems(lesson_problems(self), info)
         return self
 
     def blocks(self) -> Iterator[tuple[Section, Block]]:
