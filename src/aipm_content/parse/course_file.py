@@ -26,8 +26,6 @@ from .yaml_mapping import YamlLimit, compose_bounded
 COURSE_FILE = "course.yml"
 MAX_COURSE_FILE_BYTES = 200_000
 """Largest course file accepted; a 40-lesson course file is about 3 kB."""
-MAX_YAML_NODES = 20_000
-"""Most YAML nodes (after alias expansion) a course file may hold."""
 
 COURSE_KEYS: dict[str, type] = {
     "id": str,
@@ -74,20 +72,6 @@ def _position_of_mark(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-def _count_nodes(node: yaml.Node, limit: int) -> int:
-    """Nodes under ``node``, aliases counted each time they are used; stops past ``limit``."""
-    count, stack = 0, [node]
-    while stack and count <= limit:
-        item = stack.pop()
-        count += 1
-        if isinstance(item, yaml.SequenceNode):
-            stack.extend(item.value)
-        elif isinstance(item, yaml.MappingNode):
-            for key, value in item.value:
-                stack.extend((key, value))
-    return count
-
-
 def _compose(text: str, reader: _Reader) -> yaml.MappingNode | None:
     try:
         root = compose_bounded(text)
@@ -104,14 +88,8 @@ def _compose(text: str, reader: _Reader) -> yaml.MappingNode | None:
             Diagnostic(reader.path, line, col, "course-file", f"not valid YAML: {problem}")
         )
         return None
-    except RecursionError:
-        reader.fail(None, "course-file", "the course file is nested too deeply")
-        return None
     if not isinstance(root, yaml.MappingNode):
         reader.fail(root, "course-file", "a course file is a mapping: id, title, modules ...")
-        return None
-    if _count_nodes(root, MAX_YAML_NODES) > MAX_YAML_NODES:
-        reader.fail(root, "too-large", f"the course file holds over {MAX_YAML_NODES} values")
         return None
     return root
 
