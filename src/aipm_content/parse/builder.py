@@ -7,7 +7,6 @@ lives in kinds.py; ids are assigned in ids.py.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from .kinds import DIRECTIVES
 from .limits import check_image
 from .lint import bare_directive, link_warning, longer_fence, misplaced_option
 from .markdown import markdown_parser
-from .syntax import HEADING_ID, OPTION_FIELDS, OPTIONS, SPEAKER, opening
+from .syntax import DURATION, OPTION_FIELDS, OPTIONS, SPEAKER, STRAY_FENCE, heading_id, opening
 from .tree import InlineTooDeep, TNode, inline_dicts, inline_plain
 
 Loc = tuple[Any, ...]
@@ -183,16 +182,16 @@ class Builder:
             self.fail(node.line, 1, "heading-level", f"sections start with '## ' headings; {hint}")
             return None
         raw = node.inline.content if node.inline else ""
-        pinned = HEADING_ID.search(raw)
+        pinned = heading_id(raw)
         if pinned is not None:  # "## Title {#id}": the title without its id
-            raw = raw[: pinned.start()]
+            raw = raw[: pinned[0]]
         title = inline_plain(markdown_parser().parseInline(raw)[0].children or []) if raw else ""
         if not title.strip():
             self.fail(node.line, 1, "empty", "heading is empty")
             return None
         return {
             "type": "section",
-            "id": pinned.group(1) if pinned else None,
+            "id": pinned[1] if pinned else None,
             "title": title.strip(),
             "blocks": [],
             "_line": node.line,
@@ -205,7 +204,7 @@ class Builder:
         cascade, self.fence_cascade = self.fence_cascade, False
         if node.kind == "paragraph":
             inline = node.inline
-            if inline is not None and re.fullmatch(r":{3,}\s*", inline.content):
+            if inline is not None and STRAY_FENCE.fullmatch(inline.content):
                 self.fence_cascade = cascade
                 if not cascade:
                     message = "closing fence without an open directive"
@@ -312,7 +311,7 @@ class Builder:
         self.at(loc + (OPTION_FIELDS.get(key, key),), option.line + 1, option.col + 1)
         if not option.value:
             return None  # reported by options()
-        match = re.fullmatch(r"(\d{1,9})(?:\s*min(?:utes)?)?", option.value.strip())
+        match = DURATION.fullmatch(option.value.strip())
         if match is None:
             value = option.value.strip()
             why = "write the number without quotes" if value[:1] in "\"'“‘«" else "digits only"

@@ -30,7 +30,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 _OPEN = re.compile(r"^(:{3,})[ \t]*\{([^}\s]*)\}(.*)$")
-_OPEN_BARE = re.compile(r"^(:{3,})[ \t]*([A-Za-z][\w-]*)(.*)$")
+_OPEN_BARE = re.compile(r"^(:{3,})[ \t]*([A-Za-z][\w-]*+)(.*)$")
 _OPTION_KEY = re.compile(r"^:([A-Za-z][\w-]*)[ \t]*:")
 _FENCE = re.compile(r"^(:{3,})[ \t]*$")
 

@@ -4,7 +4,6 @@ returns the block's model dictionary (or None after reporting why it cannot)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +13,7 @@ from .lint import link_warning, longer_fence
 from .syntax import (
     NAMELESS,
     NEXT_STEP_SEPARATOR,
+    REACTION_PAIRS,
     REACTIONS,
     SPEAKER_NO_SPACE,
     THE_CALL,
@@ -87,7 +87,7 @@ def build_thread(
         reactions: list[dict[str, Any]] = []
         found = REACTIONS.search(content)
         if found:
-            for pair in re.split(r"[ ,]+", found.group("list")):
+            for pair in REACTION_PAIRS.split(found.group("list")):
                 name, count = pair.split("=")
                 reactions.append({"name": name, "count": int(count)})
             para.inline.content = content[: found.start()].rstrip()  # type: ignore[union-attr]

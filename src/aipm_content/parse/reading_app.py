@@ -57,7 +57,9 @@ TERMINAL = (".", "?", "!", ":", "”", '"', "’")
 THE_CALL = "The call:"
 
 CHROME_TIME = re.compile(r"^\d+\s+min(?:utes?)?\s+left(?:\s+\d{1,3}%)?$")
-CHROME_PROGRESS = re.compile(r"^(?P<title>.+?)\s+\d{1,3}%$")
+# The title ends on a non-space, so the spaces before the percentage are scanned once, not
+# once per possible title length (tests/test_regex.py counts the steps of every pattern).
+CHROME_PROGRESS = re.compile(r"^(?P<title>.*?\S)\s++\d{1,3}%$")
 MARKER = re.compile(r"^//")
 SCENE = re.compile(r"^//\s*scene:\s*$", re.IGNORECASE)
 TENSION = re.compile(r"^//\s*tension:\s*$", re.IGNORECASE)
@@ -69,15 +71,22 @@ JUDGMENT = re.compile(r"^//\s*learn the judgment\s*$", re.IGNORECASE)
 PRACTICE = re.compile(r"^//\s*practice for score\s*$", re.IGNORECASE)
 INTERACTIVE = re.compile(r"^//\s*interactive:\s*$", re.IGNORECASE)
 
+# A name ends on a non-space and the spaces after it are taken possessively, so no run of
+# spaces is rescanned for each of the name's possible lengths.
+NAME = r"(?P<name>[^\W\d_](?:[^:()\n]{0,58}[^:()\s])?)"
 DIALOGUE = re.compile(
-    r"^(?P<name>[^\W\d_][^:()\n]{0,59}?)(?:\s*\((?P<role>[^()\n]{1,60})\))?:\s+“(?P<text>.*)”$"
+    rf"^{NAME}(?:\s*+\((?P<role>[^()\n]{{1,60}})\)|[^\S\n]*+):\s++“(?P<text>.*)”$"
 )
 MESSAGE = re.compile(
-    r"^(?P<name>[^\W\d_][^:()\n]{0,59}?)"
-    r"(?:\s*\((?P<role>[^()\n]{1,60})\)\s+|:\s+)(?P<text>\S.*)$"
+    rf"^{NAME}(?:\s*+\((?P<role>[^()\n]{{1,60}})\)\s++|[^\S\n]*+:\s++)(?P<text>\S.*)$"
 )
-REACTION = r"[a-z0-9_+-]{1,32}:\s*\d{1,7}"
-REACTIONS = re.compile(rf"\s(?P<list>{REACTION}(?:\s*,\s*{REACTION}|\s+{REACTION})*)\s*$")
+# Trailing reactions "fire: 3, +1: 2", matched on the reversed message: anchored at its end,
+# one scan, where a search from the front rescans the rest of the line from every space.
+REACTION_REVERSED = r"\d{1,7}\s*:[a-z0-9_+-]{1,32}"
+REACTIONS_REVERSED = re.compile(
+    rf"\s*(?P<list>{REACTION_REVERSED}(?:\s*,\s*{REACTION_REVERSED}|\s+{REACTION_REVERSED})*)\s"
+)
+REACTION_PAIR = re.compile(r"(?<![a-z0-9_+-])(?P<name>[a-z0-9_+-]{1,32}):\s*(?P<count>\d{1,7})")
 STEP = re.compile(r"^\s*(?P<n>\d{1,9})\.\s+(?P<text>\S.*)$")
 INDENTED_STEP = re.compile(r"^\s+\d{1,9}\.\s+\S")
 NUMBERED = re.compile(r"^(?P<n>\d{1,9})\.\s+(?P<text>\S.*)$")
@@ -448,12 +457,12 @@ class ReadingAppReader:
         text = raw.strip()
         col = len(raw) - len(raw.lstrip()) + 1
         reactions: list[dict[str, Any]] = []
-        found = REACTIONS.search(text)
+        found = trailing_reactions(text)
         if found:
-            for pair in re.split(r"\s*,\s*|\s+(?=[a-z0-9_+-]+:)", found.group("list").strip()):
-                name, count = pair.split(":")
-                reactions.append({"name": name.strip(), "count": int(count)})
-            text = text[: found.start()].rstrip()
+            start, listed = found
+            for pair in REACTION_PAIR.finditer(listed):
+                reactions.append({"name": pair.group("name"), "count": int(pair.group("count"))})
+            text = text[:start].rstrip()
         match = MESSAGE.match(text)
         if match is None:
             self.b.fail(
@@ -617,6 +626,14 @@ class ReadingAppReader:
 def pending_title_loc(index: int, section: dict[str, Any]) -> Loc:
     """Where the title of the block about to be added to ``section`` lives in the model."""
     return ("sections", index, "blocks", len(section["blocks"]), "title")
+
+
+def trailing_reactions(text: str) -> tuple[int, str] | None:
+    """(where the reactions start, the list) of a message ending in "name: count, ...", or None."""
+    found = REACTIONS_REVERSED.match(text[::-1])
+    if found is None:
+        return None
+    return len(text) - found.end(), found.group("list")[::-1]
 
 
 def strip_chrome(
