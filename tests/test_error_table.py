@@ -21,9 +21,10 @@ READ_BY_AUTHORS = [
     *sorted((PACKAGE / "model").glob("*.py")),
     PACKAGE / "api.py",
     PACKAGE / "sources.py",
+    PACKAGE / "exporters" / "theme.py",
 ]
-"""Everything between a source file and its model: what `check` runs."""
-CALLS = {"fail", "warn", "error", "Diagnostic", "PydanticCustomError"}
+"""Everything between a source file and its model (what `check` runs), and the theme check."""
+CALLS = {"fail", "warn", "error", "Diagnostic", "PydanticCustomError", "refusal"}
 CODE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 NOT_CODES = {"warning", "error", "lesson", "strict"}
 """Words passed to those calls that are not codes (a severity, a path's default)."""

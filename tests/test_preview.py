@@ -199,7 +199,7 @@ def test_the_page_is_the_lesson_as_the_scorm_player_shows_it(
     expect(chart).to_be_visible()
     assert chart.evaluate("img => img.naturalWidth") > 0
     # The player's own files, byte for byte; the page differs only by the preview's two tags
-    # in place of the CSP meta tag (the preview sends its policy as a header instead).
+    # in place of the CSP meta tag and the scope script (the preview's policy is a header).
     package = package_files(load(project / "lesson.md"), "1.2", 80)
     assert "player.css" in package and any(name.endswith(".js") for name in package)
     for name, body in package.items():
@@ -212,7 +212,11 @@ def test_the_page_is_the_lesson_as_the_scorm_player_shows_it(
     preview_lines = [line for line in served.decode().splitlines() if "/_preview/" in line]
     assert len(preview_lines) == 2
     kept = [line for line in served.decode().splitlines() if line not in preview_lines]
-    assert kept == [line for line in exported.splitlines() if "Content-Security-Policy" not in line]
+    assert kept == [
+        line
+        for line in exported.splitlines()
+        if "Content-Security-Policy" not in line and "player/scope.js" not in line
+    ]
 
 
 def test_the_print_view_and_the_pdf(server: Server, page: Page) -> None:

@@ -17,6 +17,7 @@ from aipm_content.cli import main
 from aipm_content.exporters.scorm.limits import Version
 from aipm_content.exporters.scorm.manifest import manifest_problems, manifest_xml
 from aipm_content.exporters.scorm.package import ASSETS, PLAYER_SCRIPTS, player_config
+from aipm_content.exporters.scorm.policy import SCOPE_SCRIPT
 from conftest import ROOT, SEED_MD
 
 SCHEMAS = (
@@ -196,20 +197,27 @@ def test_package_is_deterministic_and_ordered(
         "imsmanifest.xml",
         "index.html",
         "player.css",
-        *(f"player/{name}" for name in sorted(PLAYER_SCRIPTS)),
+        *(f"player/{name}" for name in sorted((*PLAYER_SCRIPTS, SCOPE_SCRIPT))),
     ]
     assert {i.date_time for i in infos} == {(2026, 11, 1, 0, 0, 0)}
 
 
 def test_every_player_script_ships_listed_and_loaded(zips: dict[str, Path]) -> None:
-    """A script added to assets/ but not to PLAYER_SCRIPTS would be missing from the package."""
-    assert sorted(p.name for p in ASSETS.glob("*.js")) == sorted(PLAYER_SCRIPTS)
+    """A script added to assets/ but not to PLAYER_SCRIPTS would be missing from the package.
+    The scope script comes first, without defer, so its policy is in place before the
+    stylesheet loads anything."""
+    scripts = (SCOPE_SCRIPT, *PLAYER_SCRIPTS)
+    assert sorted(p.name for p in ASSETS.glob("*.js")) == sorted(scripts)
     with zipfile.ZipFile(zips["2004"]) as archive:
         manifest = archive.read("imsmanifest.xml").decode()
         page = archive.read("index.html").decode()
     loads = [line for line in page.splitlines() if line.startswith("<script src=")]
-    assert loads == [f'<script src="player/{n}" defer="defer"></script>' for n in PLAYER_SCRIPTS]
-    for name in PLAYER_SCRIPTS:
+    assert loads == [
+        f'<script src="player/{SCOPE_SCRIPT}"></script>',
+        *(f'<script src="player/{n}" defer="defer"></script>' for n in PLAYER_SCRIPTS),
+    ]
+    assert page.index(SCOPE_SCRIPT) < page.index('href="player.css"')
+    for name in scripts:
         assert f'<file href="player/{name}"/>' in manifest
 
 

@@ -114,12 +114,24 @@ def load_settings(
         return model.model_validate(values)
     except ValidationError as exc:
         from_css = theme if theme_from_file else None
+        where = str(theme_file) if theme_file is not None else "<command line>"
         problems = []
         for err in exc.errors():
+            if err["type"] == "theme-css":  # located in the CSS file, one line per problem
+                css_path = str(from_css) if from_css is not None else where
+                problems.extend(_theme_problems(err, css_path))
+                continue
             found = _problem(err, model, flags, path, text, written, from_css)
-            where = str(theme_file) if theme_file is not None else "<command line>"
             problems.append(found or Diagnostic(where, 1, 1, "settings", err["msg"]))
         raise LessonError(problems) from None
+
+
+def _theme_problems(err: Any, css_path: str) -> list[Diagnostic]:
+    """The theme check's refusals (``exporters.theme``), each at its line and column."""
+    return [
+        Diagnostic(css_path, line, col, code, message)
+        for line, col, code, message in err["ctx"]["problems"]
+    ]
 
 
 def _problem(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import re
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -21,6 +20,7 @@ from ..deadline import deadline
 from ..model.course import Course
 from ..model.lesson import Lesson
 from ..parse.diagnostics import Diagnostic, LessonError, error
+from .theme import theme_problems
 
 ENTRY_POINT_GROUP = "aipm_content.exporters"
 
@@ -64,11 +64,6 @@ def time_limit(lesson: Lesson | Course, seconds: float, what: str) -> Iterator[N
         yield
 
 
-# A theme is style rules only: nothing it could fetch (fonts, images, other sheets) and no
-# legacy script hooks, so an override cannot reach outside the book, package or lesson folder.
-_THEME_FORBIDDEN = re.compile(r"@import|url\s*\(|expression\s*\(|javascript:|behavior\s*:", re.I)
-
-
 class ThemedOptions(TimedOptions):
     """Options of an HTML-based channel, whose default theme a project may extend."""
 
@@ -77,13 +72,24 @@ class ThemedOptions(TimedOptions):
 
     @field_validator("theme_css")
     @classmethod
-    def _rules_only(cls, css: str | None) -> str | None:
-        if css is not None and (found := _THEME_FORBIDDEN.search(css)):
-            line = css.count("\n", 0, found.start()) + 1
+    def _styles_only(cls, css: str | None) -> str | None:
+        # Style rules only: nothing it could fetch (fonts, images, other sheets) and no legacy
+        # script hooks, so an override cannot reach outside the book, package or lesson folder.
+        problems = theme_problems(css) if css is not None else []
+        if problems:
+            first = problems[0]
             raise PydanticCustomError(
                 "theme-css",
-                "line {line}: {what} is not allowed in a theme (style rules only, nothing fetched)",
-                {"line": line, "what": repr(found.group())},
+                "line {line}:{col}: {first} (and {more} more)"
+                if len(problems) > 1
+                else "line {line}:{col}: {first}",
+                {
+                    "line": first.line,
+                    "col": first.col,
+                    "first": first.message,
+                    "more": len(problems) - 1,
+                    "problems": [(p.line, p.col, p.code, p.message) for p in problems],
+                },
             )
         return css
 

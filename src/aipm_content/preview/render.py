@@ -20,7 +20,8 @@ from ..api import SourceFormat, load_source
 from ..exporters.pdf import PdfOptions
 from ..exporters.scorm import ScormOptions
 from ..exporters.scorm.manifest import LAUNCH, MANIFEST
-from ..exporters.scorm.package import package_files
+from ..exporters.scorm.package import PLAYER_DIR, package_files
+from ..exporters.scorm.policy import SCOPE_SCRIPT, player_policy
 from ..model.course import Course
 from ..model.lesson import Lesson
 from ..parse.diagnostics import Diagnostic, LessonError
@@ -155,12 +156,12 @@ def page_template() -> Template:
 
 
 # The player's own policy forbids every connection; the preview sends it as a header instead,
-# with its event stream (same origin) allowed. Only preview responses are changed.
+# with its event stream (same origin) allowed. The scope script, which would narrow the page to
+# its lesson's folder, goes too: the preview's own script and stylesheet live in /_preview/.
+# Only preview responses are changed.
 _CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-)
+_SCOPE = f'<script src="{PLAYER_DIR}/{SCOPE_SCRIPT}"></script>\n'.encode()
+CSP = player_policy(connect_src="'self'") + "; frame-ancestors 'none'"
 
 
 def injected(page: bytes, generation: int) -> bytes:
@@ -171,4 +172,5 @@ def injected(page: bytes, generation: int) -> bytes:
         "</script>\n"
     ).encode()
     # Lesson text is escaped in every page, so the first </head> is the real one.
-    return _CSP_META.sub(b"", page, count=1).replace(b"</head>", tags + b"</head>", 1)
+    page = _CSP_META.sub(b"", page, count=1).replace(_SCOPE, b"", 1)
+    return page.replace(b"</head>", tags + b"</head>", 1)

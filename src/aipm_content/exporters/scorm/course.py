@@ -27,6 +27,7 @@ from .package import (
     images,
     lesson_config,
 )
+from .policy import SCOPE_SCRIPT, player_policy
 
 LESSON_ID_SEPARATOR = "__"
 """Between lesson and activity id in a SCORM 1.2 interaction id (ids never hold "_")."""
@@ -154,5 +155,7 @@ def course_package_files(
         config=config,
         bodies=bodies,
         scripts=[f"{PLAYER_DIR}/{name}" for name in PLAYER_SCRIPTS],
+        policy=player_policy(),
+        scope_script=f"{PLAYER_DIR}/{SCOPE_SCRIPT}",
     )
     return assemble(course, page, course_images(course), version, mastery_score, theme_css)

@@ -21,6 +21,7 @@ from ...parse.limits import resolve_image
 from ...render.html import render, themed
 from .limits import LIMITS, Version, player_limits
 from .manifest import LAUNCH, MANIFEST, manifest_problems, manifest_xml
+from .policy import SCOPE_SCRIPT, player_policy
 
 ASSETS = Path(__file__).parent / "assets"
 THEME = Path(__file__).resolve().parents[2] / "render" / "themes" / "default"
@@ -210,6 +211,8 @@ def package_files(
         practised_cases=practised,
         max_text=MAX_TEXT,
         scripts=[f"{PLAYER_DIR}/{name}" for name in PLAYER_SCRIPTS],
+        policy=player_policy(),
+        scope_script=f"{PLAYER_DIR}/{SCOPE_SCRIPT}",
     )
     pictures = images(lesson)
     refuse_clashes(lesson, pictures, package_names())
@@ -218,7 +221,8 @@ def package_files(
 
 def package_names() -> set[str]:
     """The files every package holds besides the lesson's images."""
-    return {LAUNCH, MANIFEST, "player.css", *(f"{PLAYER_DIR}/{n}" for n in PLAYER_SCRIPTS)}
+    scripts = (*PLAYER_SCRIPTS, SCOPE_SCRIPT)
+    return {LAUNCH, MANIFEST, "player.css", *(f"{PLAYER_DIR}/{n}" for n in scripts)}
 
 
 def assemble(
@@ -234,7 +238,8 @@ def assemble(
         LAUNCH: page.encode("utf-8"),
         "player.css": themed((THEME / "player.css").read_text("utf-8"), theme_css).encode(),
     }
-    files.update({f"{PLAYER_DIR}/{name}": (ASSETS / name).read_bytes() for name in PLAYER_SCRIPTS})
+    scripts = (*PLAYER_SCRIPTS, SCOPE_SCRIPT)
+    files.update({f"{PLAYER_DIR}/{name}": (ASSETS / name).read_bytes() for name in scripts})
     files.update(image_files)
     manifest = manifest_xml(unit, version, mastery_score, files)
     problems = manifest_problems(manifest, version, files)

@@ -1,0 +1,24 @@
+/* aipm-content player: narrow the page's sources to the package's own folder.
+ *
+ * The page's policy allows images, stylesheets and scripts from 'self', which inside an LMS is
+ * the LMS's whole origin (a stylesheet could name /admin/delete-course?id=42 and the browser
+ * would send the learner's cookies). Loaded first, before the stylesheet, this adds a second policy naming
+ * the folder the page was served from; browsers enforce every policy a page has. Opened from
+ * disk, or at an address a policy cannot name, the first policy stays the only one.
+ */
+(function () {
+  "use strict";
+  var here = window.location;
+  if (!/^https?:$/.test(here.protocol) || !/^[A-Za-z0-9.-]+$/.test(here.hostname)) return;
+  // A source path may not hold ";", "," or quotes; percent-escaped, it names the same folder.
+  var folder = here.pathname.replace(/[^/]*$/, "").replace(/[;,'"\s]/g, function (c) {
+    return "%" + ("0" + c.charCodeAt(0).toString(16).toUpperCase()).slice(-2);
+  });
+  var meta = document.createElement("meta");
+  meta.httpEquiv = "Content-Security-Policy";
+  var source = here.origin + folder;
+  meta.content = ["img-src", "style-src", "script-src"].map(function (directive) {
+    return directive + " " + source;
+  }).join("; ");
+  document.head.appendChild(meta);
+})();
