@@ -77,6 +77,23 @@ def test_metacharacters_and_line_starts_are_escaped() -> None:
     assert reparse(lesson) == lesson
 
 
+def test_typographer_input_held_as_typed_is_escaped() -> None:
+    # A model from JSON may hold straight quotes and "--"; the parser would curl and dash them.
+    text = '"AI PM" isn\'t -- yet... (c) +- ,, ????'
+    lesson = lesson_with({"type": "paragraph", "id": "p-ai-pm-isn-t-yet-c", "text": text})
+    written = to_markdown(lesson)
+    assert '\\"AI PM\\" isn\\\'t -\\- yet.\\.\\. \\(c) +\\- ,\\, ?\\?\\?\\?' in written
+    assert reparse(lesson) == lesson
+
+
+def test_curly_quotes_from_the_parser_are_written_as_they_are() -> None:
+    lesson = aipm_content.parse('---\ntitle: T\n---\n\nShe said "it\'s -- fine".\n')
+    (block,) = lesson.sections[0].blocks
+    assert block.type == "paragraph" and block.text.text == "She said “it’s – fine”."
+    assert "She said “it’s – fine”." in to_markdown(lesson)
+    assert reparse(lesson) == lesson
+
+
 def test_code_links_and_reactions() -> None:
     paragraph = {
         "type": "paragraph",

@@ -190,3 +190,14 @@ def test_direct_call_matches_api() -> None:
     text = SEED_TXT.read_text(encoding="utf-8")
     direct = parse_reading_app(text, "seed.txt", lesson_id="ai-pm-career-path", source_dir=None)
     assert direct == aipm_content.parse(text, format="text", lesson_id="ai-pm-career-path")
+
+
+def test_quotes_and_dashes_are_set_as_the_markdown_parser_sets_them() -> None:
+    body = 'Don\'t call it "AI PM" -- not yet...\n\nA section\'s "title" here\n\nMore text.'
+    lesson = parse_text(lesson_text(body))
+    intro, section = lesson.sections
+    assert intro.blocks[0].type == "paragraph"
+    assert intro.blocks[0].text.text == "Don’t call it “AI PM” – not yet…"
+    assert section.title == "A section’s “title” here"
+    assert section.id == "a-section-s-title-here"  # the id it had before quotes were curled
+    assert aipm_content.parse(to_markdown(lesson)) == lesson

@@ -69,12 +69,13 @@ PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
     "lint._BARE_OPENING": (lint._BARE_OPENING, "match"),
     "limits.FORBIDDEN_CHARACTERS": (parse_limits.FORBIDDEN_CHARACTERS, "search"),
     "diagnostics._UNPRINTABLE": (diagnostics._UNPRINTABLE, "sub"),
+    "writer.ESCAPE": (writer.ESCAPE, "sub"),
     "writer.LINE_START": (writer.LINE_START, "sub"),
     "writer.NAMELESS": (writer.NAMELESS, "match"),
 }
 MODULES = ["model.ids", "model.inline", "model.links", "parse.builder", "parse.diagnostics"]
 MODULES += ["parse.directives", "parse.lint", "parse.limits", "parse.reading_app", "parse.syntax"]
-MODULES += ["parse.front_matter", "parse.kinds", "parse.tree", "write.markdown"]
+MODULES += ["parse.front_matter", "parse.kinds", "parse.markdown", "parse.tree", "write.markdown"]
 
 SMALL = 20
 """Repetitions of the unit in the smaller text; the larger has four times as many."""

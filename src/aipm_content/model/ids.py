@@ -17,6 +17,29 @@ NodeId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_
 Starting with a letter keeps ids valid as XML ids (EPUB) and HTML fragment names."""
 
 _WORD = re.compile(r"[a-z0-9]+")
+# The typographer's quotes and dashes slug like the straight characters an author typed, so
+# "don't" and "a--b" keep the ids they had before the typographer ("don-t", "a-b"); symbols
+# such as © slug to nothing, as before.
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "‚": "'",
+        "‹": "'",
+        "›": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "「": '"',
+        "」": '"',
+        "『": "'",
+        "』": "'",
+    }
+)
 
 
 def slugify(text: str, *, max_words: int = 8, max_length: int = MAX_ID_LENGTH) -> str:
@@ -25,6 +48,7 @@ def slugify(text: str, *, max_words: int = 8, max_length: int = MAX_ID_LENGTH) -
     Non-ASCII letters are transliterated where Unicode gives a base letter (é -> e); scripts
     without one (Devanagari, emoji) contribute nothing, so the caller must have a fallback.
     """
+    text = text.translate(_TYPOGRAPHIC)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     words = _WORD.findall(ascii_text)[:max_words]
     slug = ""

@@ -14,7 +14,7 @@ from .builder import Builder
 from .diagnostics import Diagnostic, LessonError
 from .front_matter import read_front_matter
 from .lint import drop_comments
-from .markdown import MAX_NESTING, markdown_parser
+from .markdown import ENGLISH_QUOTES, MAX_NESTING, markdown_parser, quotes_for
 from .tree import token_tree
 from .validate import validate
 
@@ -51,6 +51,10 @@ def parse_markdown(
     for key, pos in where.items():
         b.at((key,), *pos)
     meta.setdefault("language", "en-IN")
+    quotes = quotes_for(str(meta["language"]))
+    if quotes != ENGLISH_QUOTES:  # tokenise again, curling quotes the lesson's way
+        b.md = markdown_parser(quotes)
+        nodes = token_tree(b.md.parse(text, {}))
     if lesson_id and "id" not in meta:
         meta["id"] = lesson_id
     if "title" not in meta:

@@ -46,6 +46,9 @@ class Builder:
         # "too short" errors under them are consequences, not news for the author.
         self.incomplete: set[Loc] = set()
         self.fence_cascade = False
+        # Option values and headings are parsed with the lesson's quotation marks (build.py
+        # switches this once the front matter has named the language).
+        self.md = markdown_parser()
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -89,18 +92,17 @@ class Builder:
         self.at(loc, line)
         return {"inlines": inlines}
 
-    @staticmethod
-    def title_of(text: str | None) -> str | None:
+    def title_of(self, text: str | None) -> str | None:
         """A one-line title from Markdown inline syntax: formatting dropped, words kept, as in
         a ``## heading`` (so ``*PRD*`` reads PRD, not stars)."""
         if not text:
             return text
-        tokens = markdown_parser().parseInline(text)
+        tokens = self.md.parseInline(text)
         return inline_plain(tokens[0].children or []) if tokens else text
 
     def rich_text_of(self, text: str, line: int, loc: Loc) -> dict[str, Any] | None:
         """Rich text from a string of Markdown inline syntax (an option value, a line's rest)."""
-        tokens = markdown_parser().parseInline(text)
+        tokens = self.md.parseInline(text)
         return self.rich_from(tokens[0].children or [] if tokens else [], line, loc)
 
     def check_inlines(self, inlines: list[dict[str, Any]], line: int) -> None:
@@ -185,7 +187,7 @@ class Builder:
         pinned = heading_id(raw)
         if pinned is not None:  # "## Title {#id}": the title without its id
             raw = raw[: pinned[0]]
-        title = inline_plain(markdown_parser().parseInline(raw)[0].children or []) if raw else ""
+        title = inline_plain(self.md.parseInline(raw)[0].children or []) if raw else ""
         if not title.strip():
             self.fail(node.line, 1, "empty", "heading is empty")
             return None

@@ -29,8 +29,10 @@ The reading app exports a lesson as the text a reader sees. Its conventions:
   - ``// interactive:`` — a decision: its title on the next line, then its scenario (the text
     form has no choices).
 * **Lists.** Consecutive paragraphs "1. ", "2. " ... outside blocks are a numbered list.
-* Text is plain: nothing in it is read as Markdown. The language is "en-IN" (the reading app
-  only serves the Indian English course), and ids are derived exactly as for the Markdown form.
+* Text is plain: nothing in it is read as Markdown, but straight quotes, ``--`` and ``...`` are
+  set as the Markdown parser's typographer sets them (parse.markdown.typographic). The
+  language is "en-IN" (the reading app only serves the Indian English course), and ids are
+  derived exactly as for the Markdown form.
 
 Problems are collected as located diagnostics, never raised one at a time.
 """
@@ -48,6 +50,7 @@ from ..model.lesson import Lesson
 from .build import normalise_newlines
 from .builder import Builder, Loc, _shift
 from .ids import assign_ids, derived_id
+from .markdown import typographic
 from .validate import validate
 
 DEFAULT_LANGUAGE = "en-IN"
@@ -183,7 +186,7 @@ class ReadingAppReader:
             self.b.fail(line, 1, "empty", "text is empty")
             return None
         self.b.at(loc, line)
-        return {"inlines": [{"type": "text", "text": text}]}
+        return {"inlines": [{"type": "text", "text": typographic(text)}]}
 
     # -- structure ---------------------------------------------------------------------------
 
@@ -220,7 +223,7 @@ class ReadingAppReader:
                 continue
             if pending is not None and pending.needs_title:
                 pending.needs_title = False
-                pending.title = para.first
+                pending.title = typographic(para.first)
                 self.b.at(pending_title_loc(len(sections) - 1, sections[-1]), para.line)
                 if len(para.lines) > 1:
                     pending.paras.append(Para(para.lines[1:], para.line + 1))
@@ -236,7 +239,7 @@ class ReadingAppReader:
                         {
                             "type": "section",
                             "id": None,
-                            "title": para.first,
+                            "title": typographic(para.first),
                             "blocks": [],
                             "_line": para.line,
                         }
@@ -276,7 +279,8 @@ class ReadingAppReader:
         self.b.at(("epigraph",), para.line)
         text = self.plain(para.lines[0], para.line, ("epigraph", "text"))
         self.b.at(("epigraph", "attribution"), para.line + 1)
-        return {"text": text, "attribution": para.lines[1].strip()} if text else None
+        attribution = typographic(para.lines[1].strip())
+        return {"text": text, "attribution": attribution} if text else None
 
     def flow_blocks(self, flow: list[Para], section: dict[str, Any], index: int) -> None:
         """Loose paragraphs: numbered runs "1. ", "2. " ... become a list, the rest paragraphs."""
@@ -449,7 +453,7 @@ class ReadingAppReader:
         return {
             "type": "thread",
             "channel": head.group("channel"),
-            "topic": head.group("topic"),
+            "topic": typographic(head.group("topic")) if head.group("topic") else None,
             "messages": messages,
         }
 

@@ -6,7 +6,10 @@ are derived from their text, as the parser does) and whose text is canonical: no
 trailing or doubled spaces, no newlines inside a text run, no line break at the edge of a
 paragraph. Text is escaped wherever the parser would read it as syntax:
 
-* inline metacharacters ``\\ ` * _ [ ] < > # & { } | !`` get a backslash everywhere;
+* inline metacharacters ``\\ ` * _ [ ] < > # & { } | ! " '`` get a backslash everywhere (a
+  straight quote the model holds stays straight: the typographer curls only unescaped ones),
+  and so does the second character of what the typographer would rewrite (``-\\-``, ``.\\.``,
+  ``\\(c)``);
 * a line that would open a block (``1.``, ``1)``, ``-``, ``+``, ``=``, ``:``, ``~``, ``#``,
   ``>``) gets a backslash before the hazard;
 * scene narration that would read as ``Name: text`` dialogue has its colon escaped (``\\:``);
@@ -52,7 +55,16 @@ from ..model.lesson import Lesson
 from ..parse.ids import section_id
 from ..parse.syntax import SPEAKER, THE_CALL
 
-INLINE_META = frozenset("\\`*_[]<>#&{}|!")
+INLINE_META = frozenset("\\`*_[]<>#&{}|!\"'")
+# Every inline metacharacter, and the second character of what the typographer would rewrite
+# ("--", "..", "+-", ",,", "????", "(c)"): escaped characters are never rewritten.
+ESCAPE = re.compile(
+    "["
+    + re.escape("".join(sorted(INLINE_META)))
+    + "]"
+    + r"|(?<=-)-|(?<=\.)\.|(?<=\+)-|(?<=,),|(?<=\?)\?|\((?=(?:c|r|tm)\))",
+    re.IGNORECASE,
+)
 # At the start of a line these open a block: lists, setext underlines, directives, fences ...
 LINE_START = re.compile(r"^(?:[-+=:~#>]|\d{1,9}(?=[.)]))")
 BREAK = "\\\n"
@@ -61,8 +73,9 @@ NAMELESS = re.compile(r"^(\([^()\n]*\))?[ \t]*:[ \t]")
 
 
 def escape_text(text: str) -> str:
-    """Backslash before every character inline Markdown could read as syntax."""
-    return "".join("\\" + c if c in INLINE_META else c for c in text)
+    """Backslash before every character inline Markdown or its typographer could read as
+    syntax (straight quotes included: the parser would curl them)."""
+    return ESCAPE.sub(lambda m: "\\" + m.group(0), text)
 
 
 def code_span(text: str) -> str:
