@@ -40,6 +40,7 @@ from aipm_content.cli import main as cli
 from aipm_content.exporters.base import Exporter, exporter_names, get_exporter
 from aipm_content.parse.diagnostics import LessonError
 from aipm_content.parse.limits import MAX_IMAGE_BYTES, MAX_SOURCE_BYTES
+from aipm_content.render.labels import typeset
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "aipm_content"
@@ -503,8 +504,13 @@ def assert_safe_entries(archive: zipfile.ZipFile, where: str) -> None:
 
 
 def shipped_file(name: str, data: bytes) -> bool:
-    """Whether ``data`` is a file the package ships as is (the player's own script, a theme)."""
-    return any(p.read_bytes() == data for p in SRC.rglob(Path(name).name) if p.is_file())
+    """Whether ``data`` is a file the package ships as is (the player's own script, a theme,
+    with the shared font stacks written in)."""
+    return any(
+        data in (p.read_bytes(), typeset(p.read_text("utf-8")).encode("utf-8"))
+        for p in SRC.rglob(Path(name).name)
+        if p.is_file()
+    )
 
 
 def assert_inert_zip(data: bytes, fmt: str) -> None:

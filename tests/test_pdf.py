@@ -285,7 +285,7 @@ def test_contents_and_footers_give_page_numbers(
 
 def test_exercise_is_a_worksheet_with_writing_space(seed_pdf: Path, seed_text: str) -> None:
     text = squash(seed_text)
-    assert "EXERCISE · WORKSHEET" in text.upper()
+    assert "EXERCISE ⏱ 20 MIN" in text.upper()
     assert "20 min" in text
     assert re.search(r"(?i)your answer — about 300 words", text)
 

@@ -37,7 +37,7 @@ PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
     "directives._FENCE": (directives._FENCE, "match"),
     "syntax.STRAY_FENCE": (syntax.STRAY_FENCE, "fullmatch"),
     "syntax.DURATION": (syntax.DURATION, "fullmatch"),
-    "syntax.REACTION_PAIRS": (syntax.REACTION_PAIRS, "findall"),
+    "syntax.REACTION_PAIR": (syntax.REACTION_PAIR, "findall"),
     "reading_app.CHROME_TIME": (reading_app.CHROME_TIME, "match"),
     "reading_app.CHROME_PROGRESS": (reading_app.CHROME_PROGRESS, "match"),
     "reading_app.MARKER": (reading_app.MARKER, "match"),

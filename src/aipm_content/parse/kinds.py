@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from .directives import DirectiveInfo, Option
 from .ids import choice_id
-from .lint import link_warning, longer_fence
+from .lint import link_warning, longer_fence, reaction_warning
 from .syntax import (
     NAMELESS,
     NEXT_STEP_SEPARATOR,
-    REACTION_PAIRS,
+    REACTION_PAIR,
     REACTIONS,
     SPEAKER_NO_SPACE,
     THE_CALL,
@@ -87,9 +87,14 @@ def build_thread(
         reactions: list[dict[str, Any]] = []
         found = REACTIONS.search(content)
         if found:
-            for pair in REACTION_PAIRS.split(found.group("list")):
-                name, count = pair.split("=")
+            for pair in REACTION_PAIR.finditer(found.group("list")):
+                name, count = pair.group("name"), pair.group("count")
                 reactions.append({"name": name, "count": int(count)})
+                problem = reaction_warning(name)
+                if problem is not None:
+                    at = found.start("list") + pair.start()
+                    line = para.line + content.count("\n", 0, at)
+                    b.warn(line, at - content.rfind("\n", 0, at), *problem)
             para.inline.content = content[: found.start()].rstrip()  # type: ignore[union-attr]
         elif (written := unread_reactions(content)) is not None:
             message = f"{written!r} stays text: reactions are names, like {{eyes=4 +1=2 fire=1}}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..model.inline import _SCHEME
+from ..model.reactions import REACTION_EMOJI
 
 # "www.site.com" or "site.com/page": a web address written without its scheme. The last label
 # must be a common top-level domain, so "notes.md" or "slides.pdf" are not mistaken for hosts.
@@ -91,3 +92,14 @@ def drop_comments(text: str, body_start: int) -> tuple[str, list[tuple[int, int,
         position = end + 3
     out.append(text[position:])
     return "".join(out), found
+
+
+def reaction_warning(name: str) -> tuple[str, str] | None:
+    """(code, message) for a reaction name no emoji is known for: it would show as a word."""
+    if name in REACTION_EMOJI:
+        return None
+    known = ", ".join(REACTION_EMOJI)
+    return (
+        "unknown-reaction",
+        f"reaction {name!r} has no emoji and shows as the word {name!r}; known: {known}",
+    )

@@ -50,6 +50,7 @@ from ..model.lesson import Lesson
 from .build import normalise_newlines
 from .builder import Builder, Loc, _shift
 from .ids import assign_ids, derived_id
+from .lint import reaction_warning
 from .markdown import typographic
 from .validate import validate
 
@@ -465,7 +466,11 @@ class ReadingAppReader:
         if found:
             start, listed = found
             for pair in REACTION_PAIR.finditer(listed):
-                reactions.append({"name": pair.group("name"), "count": int(pair.group("count"))})
+                name = pair.group("name")
+                reactions.append({"name": name, "count": int(pair.group("count"))})
+                problem = reaction_warning(name)
+                if problem is not None:
+                    self.b.warn(line, col + text.rfind(pair.group(0), start), *problem)
             text = text[:start].rstrip()
         match = MESSAGE.match(text)
         if match is None:

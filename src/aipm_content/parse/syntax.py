@@ -35,8 +35,9 @@ NEXT_STEP_SEPARATOR = re.compile(r"^\s*(?:[—–-]\s+|:\s*)?")
 # A paragraph that is only a closing fence; ":duration: 20", "20 min", "20 minutes".
 STRAY_FENCE = re.compile(r":{3,}\s*")
 DURATION = re.compile(r"(\d{1,9})(?:\s*min(?:utes)?)?")
-# Between the pairs of a reactions list.
-REACTION_PAIRS = re.compile(r"[ ,]+")
+# One "name=count" pair of a reactions list; a pair starts only where a name can (findall
+# would otherwise rescan a long name from each of its letters).
+REACTION_PAIR = re.compile(r"(?<![a-z0-9_+-])(?P<name>[a-z0-9_+-]++)=(?P<count>\d++)")
 
 # Directive name -> options it accepts (every directive also takes :id:).
 OPTIONS: dict[str, set[str]] = {

@@ -19,32 +19,16 @@ from markupsafe import Markup
 from ..model.inline import LinkResolver, RichText, inline_html
 from ..model.lesson import Lesson
 from ..model.links import SCHEME, is_lesson_href
+from ..model.reactions import REACTION_EMOJI
+from .labels import LABELS, typeset
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-REACTION_EMOJI = {
-    "fire": "🔥",
-    "+1": "👍",
-    "thumbsup": "👍",
-    "heart": "❤️",
-    "clap": "👏",
-    "tada": "🎉",
-    "rocket": "🚀",
-    "eyes": "👀",
-    "100": "💯",
-    "joy": "😂",
-    "thinking": "🤔",
-    "pray": "🙏",
-    "muscle": "💪",
-    "bulb": "💡",
-    "white_check_mark": "✅",
-    "raised_hands": "🙌",
-}
-
 
 def reaction_symbol(name: str) -> str:
-    """The emoji for a reaction name; unknown names show as ``:name:``."""
-    return REACTION_EMOJI.get(name, f":{name}:")
+    """The emoji for a reaction name; an unknown name (a warning when parsed) shows as the word
+    itself, never as ``:name:`` shortcode syntax."""
+    return REACTION_EMOJI.get(name, name)
 
 
 def no_links(href: str) -> str | None:
@@ -88,10 +72,11 @@ def letter(index: int) -> str:
 
 
 def themed(default_css: str, theme_css: str | None) -> str:
-    """A channel's default stylesheet with the project's theme override after it (so it wins)."""
+    """A channel's default stylesheet with the project's theme override after it (so it wins),
+    the shared font stacks written in (labels.typeset)."""
     if not theme_css:
-        return default_css
-    return f"{default_css}\n/* theme override (exporters/<format>.css) */\n{theme_css}\n"
+        return typeset(default_css)
+    return typeset(f"{default_css}\n/* theme override (exporters/<format>.css) */\n{theme_css}\n")
 
 
 def minutes(value: int) -> str:
@@ -121,6 +106,7 @@ def environment(channel: str) -> Environment:
         minutes=minutes,
         reaction=reaction_symbol,
     )
+    env.globals["labels"] = LABELS
     return env
 
 

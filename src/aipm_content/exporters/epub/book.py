@@ -17,6 +17,7 @@ from ...model.course import Course, Module
 from ...model.inline import LinkResolver
 from ...model.lesson import Lesson
 from ...render.html import render, themed
+from ...render.labels import LABELS
 from .content import (
     THEME,
     BookContent,
@@ -89,7 +90,7 @@ def lesson_pages(part: Part, links: LinkResolver | None, in_course: bool) -> lis
     ]
     for section in lesson.sections:
         body = render("epub", "section.html.j2", lesson=lesson, section=section, links=links)
-        title = section.title or "Introduction"
+        title = section.title or LABELS["introduction"]
         text = document(lang, title, body, matter="bodymatter", kind="chapter")
         pages.append(Page(part.section_uid(section.id), part.section_href(section.id), text, part))
     return pages
@@ -103,7 +104,9 @@ def lesson_toc(part: Part) -> list[TocEntry]:
         activities.setdefault(ref.section, []).append(entry)
     return [
         TocEntry(
-            s.title or "Introduction", part.section_href(s.id), tuple(activities.get(s.id, []))
+            s.title or LABELS["introduction"],
+            part.section_href(s.id),
+            tuple(activities.get(s.id, [])),
         )
         for s in part.lesson.sections
     ]
@@ -224,14 +227,14 @@ def assemble(
     landmarks = [
         {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
         {"type": "titlepage", "href": title.href, "title": "Title page"},
-        {"type": "toc", "href": "nav.xhtml#toc", "title": "Contents"},
+        {"type": "toc", "href": "nav.xhtml#toc", "title": LABELS["contents"]},
         {"type": "bodymatter", "href": body[0].href, "title": f"Start of the {meta.kind}"},
     ]
     cover = render("epub", "cover.html.j2", book=meta, cover_href=COVER_IMAGE)
     nav = render("epub", "nav.html.j2", toc=toc, landmarks=landmarks)
     lang = meta.language
     cover_doc = document(lang, "Cover", cover, matter="frontmatter", kind="cover")
-    nav_doc = document(lang, "Contents", nav, matter="frontmatter", kind="nav")
+    nav_doc = document(lang, LABELS["contents"], nav, matter="frontmatter", kind="nav")
     spine = [
         xhtml_resource("cover", "cover.xhtml", parse_xhtml(cover_doc, "cover.xhtml")),
         finished[0],

@@ -21,6 +21,7 @@ from typing import Any
 from ...model.course import Course, Module
 from ...model.lesson import Lesson
 from ...render.html import render_section
+from ...render.labels import LABELS
 from . import PdfOptions
 from .document import (
     THEME,
@@ -104,7 +105,7 @@ def lesson_part_html(
     """One lesson of the workbook: title block, sections and answer key, ids prefixed
     (``nearby_cases`` as for the handout: practices printed on their case's page)."""
     lesson = part.lesson
-    module = f"Module {part.number} · {part.module.title}"
+    module = f"{LABELS['module']} {part.number} · {part.module.title}"
     context: dict[str, Any] = {
         "options": options,
         "id_prefix": f"{lesson.id}--",

@@ -15,6 +15,7 @@ from ...model.blocks import Block
 from ...model.lesson import Lesson, activity_title
 from ...parse.diagnostics import LessonError
 from ...render.html import TEMPLATES, environment, render_section, themed
+from ...render.labels import LABELS
 from . import PdfOptions
 from .fetcher import LESSON_BASE, LessonFetcher, Locate, RefusedResource, nowhere
 
@@ -49,7 +50,7 @@ def print_environment() -> Environment:
     """The shared print environment, with the filters only the handout uses."""
     env = environment("print")
     env.filters.update(
-        activity_kind=lambda block: block.type.capitalize(),
+        activity_kind=lambda block: LABELS[block.type],
         activity_name=_activity_name,
         initials=_initials,
         avatar=lambda name: sum(map(ord, name)) % AVATAR_COLOURS,
