@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
+from PIL import Image
+from rich.console import Console
 
+from aipm_content.catalog import run_catalog
 from aipm_content.cli import main
 from aipm_content.course_build import course_files
 from aipm_content.exporters.base import exporter_names, get_exporter
@@ -68,3 +72,33 @@ def test_a_course_named_like_a_lesson_is_refused(tmp_path: Path) -> None:
 def test_every_channel_says_whether_it_publishes_courses() -> None:
     for name in exporter_names():
         assert isinstance(get_exporter(name).courses, bool), name
+
+
+def course_statuses(content: Path, out: Path) -> dict[str, str]:
+    result = run_catalog(
+        content, out, ["json", "epub"], jobs=1, console=Console(file=io.StringIO())
+    )
+    assert not [d for d in result.diagnostics if d.severity == "error"], result.diagnostics
+    return {o.fmt: o.status for o in result.outcomes if o.source.name == "course.yml"}
+
+
+def test_course_outputs_are_cached_until_a_lesson_or_image_changes(tmp_path: Path) -> None:
+    content, out = tmp_path / "content", tmp_path / "dist"
+    shutil.copytree(ROOT / "content", content)
+    lesson = content / "prompt-evals-for-pms.md"
+    Image.new("RGB", (4, 4), "red").save(content / "chart.png")
+    lesson.write_text(lesson.read_text("utf-8") + "\n![A chart](chart.png)\n", "utf-8")
+    assert course_statuses(content, out) == {"json": "built", "epub": "built"}
+    book = (out / "ai-pm-foundations.epub").read_bytes()
+    assert course_statuses(content, out) == {"json": "cached", "epub": "cached"}
+    assert (out / "ai-pm-foundations.epub").read_bytes() == book
+    # An image only the EPUB embeds: both outputs are rebuilt (one key per course and channel).
+    Image.new("RGB", (4, 4), "blue").save(content / "chart.png")
+    assert course_statuses(content, out) == {"json": "built", "epub": "built"}
+    assert (out / "ai-pm-foundations.epub").read_bytes() != book
+    lesson.write_text(lesson.read_text("utf-8").replace("A chart", "The chart"), "utf-8")
+    assert course_statuses(content, out) == {"json": "built", "epub": "built"}
+    assert "The chart" in (out / "ai-pm-foundations.json").read_text("utf-8")
+    # A course output changed on disk is not what the cache recorded: it is written again.
+    (out / "ai-pm-foundations.json").write_text("{}", "utf-8")
+    assert course_statuses(content, out) == {"json": "built", "epub": "cached"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Collection
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from .build_worker import (
     output_error,
 )
 from .cache import CACHE_NAME, BuildCache, Entry, input_key, sha256_bytes
-from .course_build import build_courses
+from .course_build import build_courses, course_files
 from .exporters.base import ExportOptions, get_exporter
 from .exporters.output import remove_stale_parts
 from .parse.diagnostics import Diagnostic, LessonError, printable
@@ -263,16 +264,31 @@ def run_catalog(
     fully_cached = {hit.source for hit in hits} - {job.source for job in job_list}
     progress.advance(tasks["lessons"], len(fully_cached))
     results: list[LessonResult] = []
+    course_paths = course_files(folder, out_dir)
+    courses = {p.relative_to(folder).as_posix() for p in course_paths}
     try:
         if job_list:
             results = run_jobs(job_list, options, jobs or default_jobs(), progress, tasks)
         problems.extend(refuse_duplicate_ids(folder, hits, results, cache))
     finally:
-        problems.extend(update_cache(cache, results, options_json, folder, out_dir, sources))
+        problems.extend(
+            update_cache(cache, results, options_json, folder, out_dir, sources, courses)
+        )
     outcomes = hits + [o for r in results for o in r.outcomes]
     taken = {os.path.relpath(o.output, out_dir) for o in outcomes if o.output is not None}
-    courses, course_problems = build_courses(folder, out_dir, options, strict=strict, taken=taken)
-    outcomes += courses
+    built, course_problems = build_courses(
+        folder,
+        course_paths,
+        out_dir,
+        options,
+        strict=strict,
+        taken=taken,
+        cache=cache,
+        use_cache=use_cache,
+    )
+    if built:
+        course_problems.extend(save_cache(cache, out_dir))
+    outcomes += built
     order = {fmt: i for i, fmt in enumerate(options)}
     outcomes.sort(key=lambda o: (name_of(o.source, folder), order[o.fmt]))
     by_name = sorted(results, key=lambda r: name_of(r.source, folder))
@@ -319,13 +335,15 @@ def update_cache(
     folder: Path,
     out_dir: Path,
     sources: list[Path],
+    courses: Collection[str] = (),
 ) -> list[Diagnostic]:
-    """Record what was built, forget what failed, and save (also after an interruption).
+    """Record what was built, forget what failed, and save (also after an interruption);
+    the entries of ``courses`` (course files by name) are kept for the course build.
 
     An output's key is computed from the hash of the bytes its worker parsed, so an edit made
     while the build ran is never recorded as what the output shows.
     """
-    cache.keep_only({name_of(s, folder) for s in sources})
+    cache.keep_only({name_of(s, folder) for s in sources} | set(courses))
     for result in results:
         name = name_of(result.source, folder)
         for outcome in result.outcomes:
@@ -345,6 +363,10 @@ def update_cache(
                 result.id_line,
             )
             cache.record(name, outcome.fmt, entry)
+    return save_cache(cache, out_dir)
+
+
+def save_cache(cache: BuildCache, out_dir: Path) -> list[Diagnostic]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         cache.save(out_dir)
