@@ -187,20 +187,34 @@ class Lesson(Node):
         return self._source_path or self.id
 
     def source_line(self, reference: str) -> tuple[str, int]:
-        """(path, line) of the first source line that mentions ``reference``; line 1 if none.
+        """(path, line) of the first source line that mentions ``reference``; line 1 if none."""
+        path, line, _ = self.source_position(reference)
+        return path, line
+
+    def source_position(self, reference: str) -> tuple[str, int, int]:
+        """(path, line, column) of the first mention of ``reference`` in the source; 1, 1 if
+        none.
 
         The model keeps no positions, so exporters that meet a problem (an image refused at
-        export time, a render timeout) find the line again in the lesson's own source file.
+        export time, a render timeout) find the line again in the lesson's own source file,
+        read the way the parser read it (inside its folder, within the size limit).
         """
         if self._source_path and reference:
+            from ..parse.diagnostics import LessonError
+            from ..parse.limits import MAX_SOURCE_BYTES
+            from ..sources import read_text
+
+            path = Path(self._source_path)
             try:
-                text = Path(self._source_path).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                text = read_text(
+                    path, folder=self._source_dir or path.parent, limit=MAX_SOURCE_BYTES
+                )
+            except LessonError:
                 text = ""
             for number, line in enumerate(text.splitlines(), start=1):
                 if reference in line:
-                    return self._source_path, number
-        return self.source_path, 1
+                    return self._source_path, number, line.index(reference) + 1
+        return self.source_path, 1, 1
 
     def __eq__(self, other: object) -> bool:
         # Equal content is an equal lesson, wherever its file was read from.

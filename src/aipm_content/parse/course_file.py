@@ -345,22 +345,11 @@ def _cross_problems(
         hrefs = lesson_links(lesson) if lesson is not None else iter(())
         href = next((h for h in hrefs if message.startswith(f"link {h!r}")), None)
         if lesson is not None and href is not None:
-            path, line, col = _link_position(lesson, href)
+            path, line, col = lesson.source_position(href)
             reader.problems.append(Diagnostic(path, line, col, code, message))
         else:
             reader.fail(nodes.get(str(loc[0]) if loc else ""), code, message)
     return reader.problems
-
-
-def _link_position(lesson: Lesson, href: str) -> tuple[str, int, int]:
-    """(path, line, column) of a link's target in the lesson's own source."""
-    path, line = lesson.source_line(href)
-    try:
-        text = Path(path).read_text(encoding="utf-8").splitlines()[line - 1]
-        col = text.index(href) + 1
-    except (OSError, UnicodeDecodeError, IndexError, ValueError):
-        col = 1
-    return path, line, col
 
 
 __all__ = ["COURSE_FILE", "course_path", "read_course"]
