@@ -248,9 +248,11 @@ def test_a_broken_lesson_link_is_located_in_the_linking_lesson(
     tmp_path: Path, link: str, message: str
 ) -> None:
     path = make_course(tmp_path, GOOD)
-    write_lesson(tmp_path, "one.md", "one", link)
+    source = write_lesson(tmp_path, "one.md", "one", link)
     [found] = problems(path)
-    prefix = f"{tmp_path / 'one.md'}:8:"
+    col = source.read_text("utf-8").splitlines()[7].index("lesson:") + 1  # at the link's target
+    prefix = f"{source}:8:{col}:"
+    assert col > 1
     assert found.startswith(prefix) and "error[broken-lesson-link]" in found, found
     assert message in found
 
