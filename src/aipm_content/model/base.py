@@ -16,10 +16,14 @@ class Node(BaseModel):
     export; they are dropped again on input so an export loads back into the same model.
     """
 
+    # Start-up: validators are built on first use rather than for every class at import
+    # (a lesson never needs the course's), and the attribute docstrings, which only the
+    # published schema shows, are read by schema.py when it is generated: extracting them
+    # here parsed each class's source at every start.
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        use_attribute_docstrings=True,
+        defer_build=True,
         json_schema_serialization_defaults_required=True,
     )
 
