@@ -188,13 +188,18 @@ def plain_text(inlines: list[Inline]) -> str:
 
 LinkResolver = Callable[[str], str | None]
 """Maps a ``lesson:`` href to the channel's own href, or None to show the link text only."""
+ImageSrc = Callable[[str], str]
+"""Maps an image path (relative to its lesson) to where the channel's page finds it."""
 
 
-def inline_html(inlines: list[Inline], resolve: LinkResolver | None = None) -> Markup:
+def inline_html(
+    inlines: list[Inline], resolve: LinkResolver | None = None, image_src: ImageSrc | None = None
+) -> Markup:
     """Safe HTML for an inline tree: every character escaped, only our own tags emitted.
 
     With ``resolve``, ``lesson:`` links become the channel's internal links (or plain text);
-    without it they are kept as written, as id references.
+    without it they are kept as written, as id references. ``image_src`` moves image paths
+    (a course page holding several lessons' images).
     """
     out: list[str] = []
     for node in inlines:
@@ -205,16 +210,19 @@ def inline_html(inlines: list[Inline], resolve: LinkResolver | None = None) -> M
         elif isinstance(node, LineBreak):
             out.append(Markup("<br/>"))
         elif isinstance(node, Image):
-            out.append(Markup('<img src="{}" alt="{}"/>').format(node.src, node.alt))
+            src = image_src(node.src) if image_src is not None else node.src
+            out.append(Markup('<img src="{}" alt="{}"/>').format(src, node.alt))
         elif isinstance(node, Emphasis):
-            out.append(Markup("<em>{}</em>").format(inline_html(node.children, resolve)))
+            out.append(Markup("<em>{}</em>").format(inline_html(node.children, resolve, image_src)))
         elif isinstance(node, Strong):
-            out.append(Markup("<strong>{}</strong>").format(inline_html(node.children, resolve)))
+            out.append(
+                Markup("<strong>{}</strong>").format(inline_html(node.children, resolve, image_src))
+            )
         else:
             href: str | None = node.href
             if resolve is not None and is_lesson_href(node.href):
                 href = resolve(node.href)
-            children = inline_html(node.children, resolve)
+            children = inline_html(node.children, resolve, image_src)
             if href is None:
                 out.append(Markup('<span class="lesson-link">{}</span>').format(children))
             else:

@@ -16,7 +16,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from ..model.inline import LinkResolver, RichText, inline_html
+from ..model.inline import ImageSrc, LinkResolver, RichText, inline_html
 from ..model.lesson import Lesson
 from ..model.links import SCHEME, is_lesson_href
 from ..model.reactions import REACTION_EMOJI
@@ -42,14 +42,21 @@ def _resolver(context: Context) -> LinkResolver:
     return resolver if callable(resolver) else no_links
 
 
+def _image_src(context: Context) -> ImageSrc | None:
+    """The context's ``image_src`` (set where images do not sit beside the page)."""
+    moved = context.get("image_src")
+    return moved if callable(moved) else None
+
+
 @pass_context
 def rich(context: Context, value: RichText | None) -> Markup:
     """A RichText's safe HTML (escaped by the model), ``lesson:`` links made the channel's."""
     if value is None:
         return Markup("")
-    if SCHEME not in value.html:
+    image_src = _image_src(context)
+    if SCHEME not in value.html and (image_src is None or "<img " not in value.html):
         return Markup(value.html)
-    return inline_html(value.inlines, _resolver(context))
+    return inline_html(value.inlines, _resolver(context), image_src)
 
 
 @pass_context

@@ -29,6 +29,8 @@ from .package import (
 )
 from .policy import SCOPE_SCRIPT, player_policy
 
+LESSONS_DIR = "lessons"
+"""The folder of the lessons' own files (images; pages too when each lesson is a SCO)."""
 LESSON_ID_SEPARATOR = "__"
 """Between lesson and activity id in a SCORM 1.2 interaction id (ids never hold "_")."""
 
@@ -114,16 +116,18 @@ def check_course_limits(course: Course, config: dict[str, Any], version: Version
         raise error(course.source_path, 1, 1, "scorm-limit", message)
 
 
+def lesson_folder(lesson_id: str) -> str:
+    """Where a lesson's own files sit in a course package (``lessons/ID/``)."""
+    return f"{LESSONS_DIR}/{lesson_id}/"
+
+
 def course_images(course: Course) -> dict[str, bytes]:
-    """Every lesson's images by path; one path may not name two different files."""
+    """Every lesson's images below its own folder (``lessons/ID/images/x.png``), so two lessons
+    may use one relative path for different files."""
     found: dict[str, bytes] = {}
     for lesson in course.lessons:
-        for src, data in images(lesson).items():
-            if found.get(src, data) != data:
-                path, line = lesson.source_line(src)
-                message = f"image {src!r} is a different file in an earlier lesson; rename one"
-                raise error(path, line, 1, "bad-image", message)
-            found[src] = data
+        base = lesson_folder(lesson.id)
+        found.update({base + src: data for src, data in images(lesson).items()})
     return found
 
 
@@ -146,6 +150,7 @@ def course_package_files(
             practised_cases=practised,
             max_text=MAX_TEXT,
             links=links,
+            image_src=lesson_folder(lesson.id).__add__,
         )
         bodies.append({"id": lesson.id, "html": Markup(html)})
     page = render(
