@@ -35,7 +35,7 @@ SCORM_TYPE_ATTR = {"1.2": "scormtype", "2004": "scormType"}
 
 
 @cache
-def _environment() -> Environment:
+def manifest_environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=True,
@@ -58,7 +58,7 @@ def manifest_xml(
         "objective": f"{lesson.id}-mastery",
     }
     text = (
-        _environment()
+        manifest_environment()
         .get_template(f"manifest-{version}.xml.j2")
         .render(
             ids=ids,
@@ -66,13 +66,13 @@ def manifest_xml(
             launch=LAUNCH,
             files=sorted(files),
             mastery_score=mastery_score,
-            scaled_passing=_scaled(mastery_score),
+            scaled_passing=scaled_measure(mastery_score),
         )
     )
     return text.encode("utf-8")
 
 
-def _scaled(mastery_score: int | None) -> str | None:
+def scaled_measure(mastery_score: int | None) -> str | None:
     """70 -> "0.7": the 2004 minNormalizedMeasure for a 0-100 mastery score."""
     if mastery_score is None:
         return None

@@ -35,6 +35,7 @@ PLAYER_SCRIPTS = (
     "lms.js",
     "scorm.js",
     "view.js",
+    "nav.js",
     "player.js",
 )
 """The player's classic scripts (file:// cannot load modules), in load order; see assets/."""
@@ -213,6 +214,8 @@ def package_files(
         scripts=[f"{PLAYER_DIR}/{name}" for name in PLAYER_SCRIPTS],
         policy=player_policy(),
         scope_script=f"{PLAYER_DIR}/{SCOPE_SCRIPT}",
+        base="",
+        next_lesson=None,
     )
     pictures = images(lesson)
     refuse_clashes(lesson, pictures, package_names())
@@ -234,18 +237,20 @@ def assemble(
     theme_css: str | None,
 ) -> dict[str, bytes]:
     """The package around a rendered player page: styles, scripts, images, checked manifest."""
-    files: dict[str, bytes] = {
-        LAUNCH: page.encode("utf-8"),
-        "player.css": themed((THEME / "player.css").read_text("utf-8"), theme_css).encode(),
-    }
-    scripts = (*PLAYER_SCRIPTS, SCOPE_SCRIPT)
-    files.update({f"{PLAYER_DIR}/{name}": (ASSETS / name).read_bytes() for name in scripts})
-    files.update(image_files)
+    files = {LAUNCH: page.encode("utf-8"), **shared_files(theme_css), **image_files}
     manifest = manifest_xml(unit, version, mastery_score, files)
     problems = manifest_problems(manifest, version, files)
     if problems:  # our own bug, not the author's: fail loudly rather than ship a bad package
         raise RuntimeError("invalid imsmanifest.xml: " + "; ".join(problems))
     files[MANIFEST] = manifest
+    return files
+
+
+def shared_files(theme_css: str | None) -> dict[str, bytes]:
+    """The player's stylesheet and scripts (one copy, whatever the number of SCOs)."""
+    files = {"player.css": themed((THEME / "player.css").read_text("utf-8"), theme_css).encode()}
+    scripts = (*PLAYER_SCRIPTS, SCOPE_SCRIPT)
+    files.update({f"{PLAYER_DIR}/{name}": (ASSETS / name).read_bytes() for name in scripts})
     return files
 
 

@@ -40,6 +40,7 @@
       state: encoded.text,
       sessionMs: Date.now() - started,
       final: final,
+      objective: course.sco ? course.sco.objective : null,
     };
   }
 
@@ -119,6 +120,13 @@
     AIPM.view.scrollTo(valid ? sectionId : "");
   }
 
+  // Another SCO opens once this one ends (nav.js): save, end the session, say so.
+  function leave(text) {
+    save(true, true);
+    lms.finish();
+    AIPM.view.showFinished(text, true);
+  }
+
   function finish() {
     var done = S.complete(course, state);
     var t = S.totals(course, state);
@@ -147,6 +155,7 @@
       AIPM.view.showConnection("Not connected to an LMS: your progress is kept in this browser.");
     }
     AIPM.view.onFinish(finish);
+    AIPM.nav.setUp(course, lms, leave);
     var at = state.at && lessonById(state.at.lesson);
     if (inCourse) {
       AIPM.view.onLessonLink(open);

@@ -80,12 +80,22 @@
       set("cmi.session_time", F.interval2004(r.sessionMs));
       set("cmi.exit", r.final && r.done ? "normal" : "suspend");
     },
+    // A local objective the manifest maps to a shared global (--forward-only): satisfied once done.
+    objective: function (set, p, id, fresh) {
+      if (fresh) set(p + "id", id);
+      set(p + "success_status", "passed");
+      set(p + "completion_status", "completed");
+    },
+    valid: function (request, item) {
+      return request.slice(-6) === "choice" ? "adl.nav.request_valid.choice.{target=" + item + "}" : "adl.nav.request_valid." + request;
+    },
   };
 
   function scormAdapter(v, api, limits) {
     var finished = false;
     var count = 0; // interactions the LMS holds: indexes must stay contiguous
     var written = {}; // interaction indexes whose id and type were sent this session
+    var objectives = {}; // objective id -> the index the LMS holds it at
     var adapter = {
       name: v === V12 ? "1.2" : "2004",
       live: false,
@@ -126,8 +136,29 @@
       written[slot] = true;
       return slot;
     };
+    // Where the LMS holds objective `id` (a 2004 LMS lists the manifest's objectives itself).
+    function objectiveSlot(id) {
+      if (objectives[id] !== undefined) return { n: objectives[id], fresh: false };
+      var n = parseInt(get("cmi.objectives._count"), 10) || 0;
+      for (var i = 0; i < n; i++) {
+        if (get("cmi.objectives." + i + ".id") === id) return { n: (objectives[id] = i), fresh: false };
+      }
+      objectives[id] = n;
+      return { n: n, fresh: true };
+    }
     adapter.recordProgress = function (report) {
-      if (adapter.live && !finished) v.progress(set, report, limits);
+      if (!adapter.live || finished) return;
+      v.progress(set, report, limits);
+      if (report.objective && report.done && v.objective) {
+        var slot = objectiveSlot(report.objective);
+        v.objective(set, "cmi.objectives." + slot.n + ".", report.objective, slot.fresh);
+      }
+    };
+    // Ask the LMS to open another SCO once this one ends (2004 only); false when it may not.
+    adapter.navigate = function (request, item) {
+      if (!adapter.live || finished || !v.valid) return false;
+      if (get(v.valid(request, item)) === "false") return false;
+      return set("adl.nav.request", request);
     };
     adapter.commit = function () {
       if (!adapter.live || finished) return false;
