@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import report
+from .engine import weasyprint_args, write_inputs
 from .generate import SEED, write_catalog, write_course, write_scaled
 from .machine import describe
 from .measure import CommandFailed, Sample, run_once
@@ -184,6 +185,27 @@ class Bench:
             )
             assert base is not None
             self.results.single[fmt] = (mine, base)
+        mine, base = self.interleaved(
+            ("aipm-export check", [AIPM, "check", SEED]),
+            ("pandoc -t json (parse only, nearest)", [pandoc_args("json", SEED, out / "p.json")]),
+            self.plan.single_repeats,
+        )
+        assert base is not None
+        self.results.single["check"] = (mine, base)
+
+    def engine(self) -> None:
+        out = self.work / "engine"
+        html, css = write_inputs(SEED, out)
+        mine, base = self.interleaved(
+            (
+                "aipm-export pdf",
+                [AIPM, "pdf", SEED, "-o", out / "ours.pdf", "--settings", self.settings],
+            ),
+            ("weasyprint CLI, our HTML and CSS", [weasyprint_args(html, css, out / "bare.pdf")]),
+            self.plan.single_repeats,
+        )
+        assert base is not None
+        self.results.engine = (mine, base)
 
     def catalogs(self) -> None:
         for size in self.plan.sizes:
@@ -372,6 +394,7 @@ def pdf_pages(path: Path) -> int | None:
 STEPS = {
     "parse": "parse",
     "single": "single",
+    "engine": "engine",
     "catalogs": "catalogs",
     "large": "memory",
     "course": "course",
