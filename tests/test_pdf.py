@@ -393,6 +393,26 @@ def test_a_page_reference_never_names_its_own_page(tmp_path: Path) -> None:
         assert f"on page {number} " not in page
 
 
+def test_a_practice_beside_its_case_needs_one_layout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed_lesson: Lesson
+) -> None:
+    """A practice right after its case says "above" from the first layout: the seed lesson's
+    handout is laid out once (it was twice, to find that the two share a page)."""
+    from weasyprint import HTML
+
+    layouts: list[int] = []
+    render = HTML.render
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        layouts.append(1)
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "render", counted)
+    out = EXPORTER.export(seed_lesson, tmp_path / "seed.pdf", PdfOptions())
+    assert len(layouts) == 1
+    assert "Make the call in the judgment case above" in squash(pdf_text(out))
+
+
 def test_answer_key_holds_every_choice_with_feedback_and_score(
     seed_text: str, seed_lesson: Lesson
 ) -> None:

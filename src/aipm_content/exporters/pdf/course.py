@@ -26,6 +26,7 @@ from . import PdfOptions
 from .document import (
     THEME,
     _revised,
+    adjacent_cases,
     answer_key_blocks,
     case_references,
     layout,
@@ -86,8 +87,10 @@ def _lessons(
         numbered = f"{css}\n@page :first {{ counter-reset: page {start}; }}\n"
         lesson = part.lesson
         rebuild = functools.partial(lesson_part_html, part, options, links)
-        revise = case_references(lesson, f"{lesson.id}--", rebuild)
-        document = layout(rebuild(), numbered, lesson.source_dir, lesson.source_line, revise)
+        adjacent = adjacent_cases(lesson)
+        revise = case_references(lesson, f"{lesson.id}--", rebuild, adjacent)
+        html = rebuild(adjacent)
+        document = layout(html, numbered, lesson.source_dir, lesson.source_line, revise)
         for offset, page in enumerate(document.pages):
             for name in page.anchors:
                 pages.setdefault(name, start + offset)

@@ -233,9 +233,12 @@ def fixed_font_timestamps() -> Iterator[None]:
 
 def lesson_pdf(lesson: Lesson, options: PdfOptions) -> bytes:
     """The handout of ``lesson`` as PDF bytes."""
-    revise = case_references(lesson, "", lambda nearby: lesson_html(lesson, options, nearby))
+    adjacent = adjacent_cases(lesson)
+    revise = case_references(
+        lesson, "", lambda nearby: lesson_html(lesson, options, nearby), adjacent
+    )
     return render_pdf(
-        lesson_html(lesson, options),
+        lesson_html(lesson, options, adjacent),
         lesson_css(options),
         lesson.source_dir,
         lesson.source_line,
@@ -243,16 +246,37 @@ def lesson_pdf(lesson: Lesson, options: PdfOptions) -> bytes:
     )
 
 
+def adjacent_cases(lesson: Lesson) -> dict[str, str]:
+    """Practices printed right after (or before) the judgment case they answer, with "above"
+    (or "below"): true wherever the page breaks, so they need no page number, and the usual
+    case needs no second layout to find out whether the two share a page."""
+    found: dict[str, str] = {}
+    for section in lesson.sections:
+        blocks = section.blocks
+        for index, block in enumerate(blocks):
+            if block.type != "practice" or block.case is None:
+                continue
+            if index > 0 and blocks[index - 1].id == block.case:
+                found[block.id] = "above"
+            elif index + 1 < len(blocks) and blocks[index + 1].id == block.case:
+                found[block.id] = "below"
+    return found
+
+
 def case_references(
-    lesson: Lesson, prefix: str, rebuild: Callable[[dict[str, str]], str]
+    lesson: Lesson,
+    prefix: str,
+    rebuild: Callable[[dict[str, str]], str],
+    settled: Mapping[str, str] | None = None,
 ) -> Revise:
     """The reviser of a lesson's practice-to-case references (html ids start with ``prefix``).
 
     A practice refers to its judgment case by page; when both land on one page it says
     "above" (or "below") instead, which needs a second layout. Only references switch, each
     at most once, and the shorter wording cannot push its practice to a later page.
+    ``settled`` references (adjacent_cases) were laid out with their wording already.
     """
-    nearby: dict[str, str] = {}
+    nearby: dict[str, str] = dict(settled or {})
     order = {block.id: n for n, (_, block) in enumerate(lesson.blocks())}
 
     def revise(document: Any) -> str | None:
