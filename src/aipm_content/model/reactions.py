@@ -23,4 +23,5 @@ REACTION_EMOJI: dict[str, str] = {
     "bulb": "💡",
     "white_check_mark": "✅",
     "raised_hands": "🙌",
+    "sob": "😭",
 }
