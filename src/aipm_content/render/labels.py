@@ -24,6 +24,7 @@ LABELS = MappingProxyType(
         "modules": "Modules",
         "lessons": "Lessons",
         "skip_to_lesson": "Skip to the lesson",
+        "next_lesson": "Next lesson",
         # kinds, as listed in contents and on the title page
         "exercise": "Exercise",
         "judgment": "Judgment",
