@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
 from aipm_content import Lesson, load
 
@@ -15,6 +16,12 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
     from lms.server import LmsServer
+
+# CI runs every property test on the same examples, so a run is red or green for the code, not
+# for the draw; local runs keep exploring new examples.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
