@@ -41,6 +41,7 @@ from aipm_content.exporters.base import Exporter, exporter_names, get_exporter
 from aipm_content.parse.diagnostics import LessonError
 from aipm_content.parse.limits import MAX_IMAGE_BYTES, MAX_SOURCE_BYTES
 from aipm_content.render.labels import typeset
+from hostile_images import write_png, write_truncated_png
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "aipm_content"
@@ -145,6 +146,12 @@ GENERATED: dict[str, Callable[[], str]] = {
     "gen-json-image-outside.json": lambda: _json_lesson(
         [{"type": "image", "src": "images/escape.png", "alt": "Out"}]
     ),
+    "gen-json-image-bomb.json": lambda: _json_lesson(
+        [{"type": "image", "src": "images/bomb.png", "alt": "Bomb"}]
+    ),
+    "gen-json-image-junk.json": lambda: _json_lesson(
+        [{"type": "image", "src": "images/png-junk.png", "alt": "Junk"}]
+    ),
     "gen-json-10mb.json": lambda: '{"title": "' + "a" * 10_000_000 + '"}',
     "gen-json-deep-arrays.json": lambda: "[" * 100_000 + "]" * 100_000,
     "gen-json-deep-emphasis.json": lambda: _json_lesson(_nested("emphasis", 300)),
@@ -207,6 +214,10 @@ def _make_assets(folder: Path, outside: Path) -> None:
     (images / "zero.png").symlink_to("/dev/zero")
     (images / "alias.png").symlink_to("dot.png")
     os.mkfifo(images / "pipe.png")
+    write_png(images / "bomb.png", 13_000, 13_000)  # 20 kB on disk, 169 MB decoded
+    write_png(images / "bomb-50000.png", 50_000, 50_000, rows=False)
+    write_png(images / "wide.png", 20_000, 10)
+    write_truncated_png(images / "truncated.png")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .pixels import pixel_problem
+
 MAX_SOURCE_BYTES = 2_000_000
 """Largest lesson source accepted (characters); the seed lesson is 13 kB."""
 MAX_IMAGE_BYTES = 5_000_000
@@ -46,12 +48,27 @@ def forbidden_characters(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+class ImageError(ValueError):
+    """Why an image may not be used, with the code its located error carries."""
+
+    def __init__(self, message: str, code: str = "bad-image") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def image_code(exc: ValueError) -> str:
+    """The diagnostic code of a ``resolve_image`` refusal."""
+    return exc.code if isinstance(exc, ImageError) else "bad-image"
+
+
 def resolve_image(source_dir: Path, src: str) -> Path:
-    """The image file inside ``source_dir``, or ValueError saying why it may not be read.
+    """The image file inside ``source_dir``, or ValueError (an ImageError) saying why it may
+    not be read.
 
     Refuses paths that leave the folder (also through symlinks), anything that is not a regular
-    file (``/dev/zero``, fifos), files over MAX_IMAGE_BYTES and files whose bytes are not the
-    image type their name says.
+    file (``/dev/zero``, fifos), files over MAX_IMAGE_BYTES, files whose bytes are not the
+    image type their name says (``bad-image``), images over the pixel limits
+    (``image-too-large``) and images that do not decode (``image-undecodable``; see pixels.py).
     """
     root = source_dir.resolve()
     target = (root / src).resolve()
@@ -68,6 +85,10 @@ def resolve_image(source_dir: Path, src: str) -> Path:
         head = handle.read(8)
     if not head.startswith(_MAGIC.get(target.suffix.lower(), (b"\0\0\0\0",))):
         raise ValueError(f"image {src!r} is not a {target.suffix} image")
+    problem = pixel_problem(target, src)
+    if problem is not None:
+        code, message = problem
+        raise ImageError(message, code)
     return target
 
 
@@ -78,5 +99,5 @@ def check_image(source_dir: Path | None, src: str) -> tuple[str, str] | None:
     try:
         resolve_image(source_dir, src)
     except ValueError as exc:
-        return "bad-image", str(exc)
+        return image_code(exc), str(exc)
     return None

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ...model.lesson import Lesson
 from ...parse.diagnostics import error
-from ...parse.limits import resolve_image
+from ...parse.limits import image_code, resolve_image
 from ...render.html import render
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ class Images:
         try:
             path = resolve_image(lesson.source_dir, src)
         except ValueError as exc:
-            raise error(*lesson.source_line(src), 1, "bad-image", str(exc)) from None
+            raise error(*lesson.source_line(src), 1, image_code(exc), str(exc)) from None
         if path not in self.by_path:
             suffix = ".jpg" if path.suffix.lower() == ".jpeg" else path.suffix.lower()
             number = len(self.by_path) + 1

@@ -19,7 +19,7 @@ from urllib.request import url2pathname
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ...parse.diagnostics import Diagnostic
-from ...parse.limits import resolve_image
+from ...parse.limits import image_code, resolve_image
 
 Locate = Callable[[str], tuple[str, int]]
 """Where a reference is written: (source path, line) for a URL or a relative src."""
@@ -75,7 +75,7 @@ class LessonFetcher(URLFetcher):  # type: ignore[misc]
         try:
             target = resolve_image(self.root, relative)
         except ValueError as exc:
-            self.refuse(url, relative, str(exc))
+            self.refuse(url, relative, str(exc), image_code(exc))
         mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         data = target.read_bytes()
         # Named by content as well as path: two lessons of a course joined into one PDF may
@@ -84,8 +84,12 @@ class LessonFetcher(URLFetcher):  # type: ignore[misc]
         url = f"{LESSON_BASE}{digest}/{quote(Path(relative).as_posix())}"
         return URLFetcherResponse(url, data, {"Content-Type": mime})
 
-    def refuse(self, url: str, reference: str, why: str) -> NoReturn:
+    def refuse(self, url: str, reference: str, why: str, code: str = "bad-image") -> NoReturn:
+        """Stop the render; an image the checks refuse keeps its own code (over the pixel
+        limits, undecodable), anything else is a refused resource."""
         path, line = self.locate(reference)
+        if code != "bad-image":
+            raise RefusedResource(Diagnostic(path, line, 1, code, why))
         shown = url if len(url) <= 120 else url[:117] + "..."
         raise RefusedResource(
             Diagnostic(path, line, 1, "refused-resource", f"cannot use {shown!r}: {why}")

@@ -17,7 +17,7 @@ from ...model.inline import Image
 from ...model.lesson import Lesson
 from ...model.measure import rich_texts, words_in
 from ...parse.diagnostics import Diagnostic, LessonError
-from ...parse.limits import resolve_image
+from ...parse.limits import image_code, resolve_image
 from ...render.html import render, themed
 from .limits import LIMITS, Version, player_limits
 from .manifest import LAUNCH, MANIFEST, manifest_problems, manifest_xml
@@ -165,7 +165,7 @@ def images(lesson: Lesson) -> dict[str, bytes]:
             found[src] = resolve_image(lesson.source_dir, src).read_bytes()
         except ValueError as exc:
             raise LessonError(
-                [Diagnostic(*lesson.source_line(src), 1, "bad-image", str(exc))]
+                [Diagnostic(*lesson.source_line(src), 1, image_code(exc), str(exc))]
             ) from None
     return found
 
