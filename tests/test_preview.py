@@ -464,3 +464,4 @@ def test_a_missing_extra_is_named(tmp_path: Path, module: str, extra: str, args:
     assert first.startswith("<command line>:1:1: error[missing-extra]: "), done.stderr
     assert f"pip install 'aipm-content[{extra}]'" in first and module in first
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # checked before anything is written

@@ -7,6 +7,7 @@ or not, absolute paths and files the lesson does not use are all simply not ther
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -14,7 +15,6 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
-import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from ..api import SourceFormat
 from ..parse.diagnostics import Diagnostic, LessonError, printable
+from .pdf_worker import PdfWorker
 from .render import ASSETS, CSP, PDF_EXTRA, Resource, Site, build, injected, waiting_page
 
 Report = Callable[[list[Diagnostic]], None]
@@ -57,6 +58,7 @@ class Preview:
         self.closed = False
         self.pdfs: dict[tuple[int, str], bytes | LessonError] = {}
         self.pdf_locks: dict[tuple[int, str], asyncio.Lock] = {}
+        self.pdf_worker = PdfWorker()
 
     @property
     def failed(self) -> bool:
@@ -110,25 +112,23 @@ class Preview:
     def close(self) -> None:
         """End every event stream, so the server can stop without waiting on open pages."""
         self.closed = True
+        self.pdf_worker.close()
         for queue in self.listeners:
             queue.put_nowait(None)
 
     async def pdf(self, lesson_id: str) -> bytes | LessonError:
-        """The lesson's PDF, rendered once per generation in a worker thread."""
-        from ..exporters.pdf.document import lesson_pdf
-
+        """The lesson's PDF, rendered once per generation in the worker process, under the
+        PDF channel's time limit (``pdf_worker.py``)."""
+        if importlib.util.find_spec("weasyprint") is None:
+            raise ModuleNotFoundError("weasyprint", name="weasyprint")
         site, key = self.site, (self.generation, lesson_id)
         assert site is not None
         async with self.pdf_locks.setdefault(key, asyncio.Lock()):
             if key not in self.pdfs:
                 lesson, options = site.lessons[lesson_id], site.pdf_options
-                try:
-                    result: bytes | LessonError = await anyio.to_thread.run_sync(
-                        lesson_pdf, lesson, options
-                    )
-                except LessonError as exc:
-                    self.report(exc.diagnostics)
-                    result = exc
+                result = await self.pdf_worker.render(lesson, options)
+                if isinstance(result, LessonError):
+                    self.report(result.diagnostics)
                 self.pdfs[key] = result
             return self.pdfs[key]
 

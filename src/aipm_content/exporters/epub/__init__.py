@@ -15,7 +15,7 @@ from typing import ClassVar
 from ...model.course import Course
 from ...model.lesson import Lesson
 from ..base import ExportOptions, ThemedOptions, time_limit
-from ..output import write_atomic
+from ..output import atomic_path, write_atomic
 
 
 class EpubOptions(ThemedOptions):
@@ -45,13 +45,21 @@ class EpubExporter:
     courses: ClassVar[bool] = True
 
     def export(self, lesson: Lesson | Course, out: Path, options: EpubOptions) -> Path:
+        if options.preview is not None:
+            # A missing 'preview' extra is reported before anything is built or written.
+            import playwright.sync_api  # noqa: F401
         with time_limit(lesson, options.timeout, "the EPUB export"):
             data = epub_bytes(lesson, options.theme_css)
-        write_atomic(out, data)
-        if options.preview is not None:
-            from .preview import preview_pages
+        if options.preview is None:
+            write_atomic(out, data)
+            return out
+        from .preview import preview_pages
 
-            preview_pages(out, options.preview)
+        with atomic_path(
+            out
+        ) as temp:  # the book is kept only if its pages rendered: both or neither
+            temp.write_bytes(data)
+            preview_pages(temp, options.preview, out.stem)
         return out
 
 

@@ -31,11 +31,13 @@ def spine_documents(book: zipfile.ZipFile) -> list[str]:
     return [str(folder / str(hrefs[ref.get("idref")])) for ref in opf.iter("{*}itemref")]
 
 
-def preview_pages(epub_path: Path, out_dir: Path) -> list[Path]:
+def preview_pages(epub_path: Path, out_dir: Path, book_name: str | None = None) -> list[Path]:
     """Write ``<book>-NN-<page>.png`` for every spine document of ``epub_path`` into ``out_dir``.
 
-    The book's name leads, so previews of a whole catalog can share one folder.
+    The book's name (``book_name``, default the file's stem) leads, so previews of a whole
+    catalog can share one folder.
     """
+    book_name = book_name or epub_path.stem
     from playwright.sync_api import Error, sync_playwright
 
     written: list[Path] = []
@@ -59,7 +61,7 @@ def preview_pages(epub_path: Path, out_dir: Path) -> list[Path]:
                     # Open every decision choice so the feedback shows in the preview too.
                     page.eval_on_selector_all("details", "els => els.forEach(e => e.open = true)")
                     stem = PurePosixPath(name).stem
-                    target = out_dir / f"{epub_path.stem}-{number:02d}-{stem}.png"
+                    target = out_dir / f"{book_name}-{number:02d}-{stem}.png"
                     written.append(write_atomic(target, page.screenshot(full_page=True)))
                 browser.close()
         except Error as exc:

@@ -98,7 +98,7 @@ class PdfExporter:
 
         lessons = len(lesson.lessons) if isinstance(lesson, Course) else 1
         seconds = options.timeout * lessons
-        with deadline(seconds, lambda: _timed_out(lesson, seconds)):
+        with deadline(seconds, lambda: render_timeout(lesson, seconds)):
             if isinstance(lesson, Course):
                 from .course import course_pdf
 
@@ -116,7 +116,7 @@ class PdfExporter:
         return out
 
 
-def _timed_out(lesson: Lesson | Course, seconds: float) -> LessonError:
+def render_timeout(lesson: Lesson | Course, seconds: float) -> LessonError:
     """The render-timeout error, pointing at the lesson's title line (a course's first line)."""
     if isinstance(lesson, Course):
         path, line = lesson.source_path, 1
