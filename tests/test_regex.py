@@ -121,6 +121,8 @@ ATTACKS: dict[str, Callable[[int], str]] = {
     "reading_app.DIALOGUE": lambda n: "Priya: “" + "”" * n + "x",
     # found in the audit: a bare directive name, then a line break, rescanned per name length
     "directives._OPEN_BARE": lambda n: ":::a" + "a" * n + "\nx",
+    # found by the property test below: spaces shared between two optional runs
+    "reading_app.DURATION": lambda n: " " * n,
 }
 
 

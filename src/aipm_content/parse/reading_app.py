@@ -70,7 +70,9 @@ TENSION = re.compile(r"^//\s*tension:\s*$", re.IGNORECASE)
 THREAD = re.compile(r"^//\s*thread:(?P<rest>.*)$", re.IGNORECASE)
 THREAD_HEAD = re.compile(r"^\s*(?P<channel>#\S+)(?:\s+[—–-]\s+(?P<topic>\S.*?))?\s*$")
 EXERCISE = re.compile(r"^//\s*exercise:(?P<rest>.*)$", re.IGNORECASE)
-DURATION = re.compile(r"^\s*·?\s*(?P<minutes>\d{1,4})\s*min(?:ute)?s?\s*$")
+# `\s*·?\s*` would split a run of spaces between its two halves (quadratic); one run, then
+# the optional dot with its own spaces, reads the same lines.
+DURATION = re.compile(r"^\s*(?:·\s*)?(?P<minutes>\d{1,4})\s*min(?:ute)?s?\s*$")
 JUDGMENT = re.compile(r"^//\s*learn the judgment\s*$", re.IGNORECASE)
 PRACTICE = re.compile(r"^//\s*practice for score\s*$", re.IGNORECASE)
 INTERACTIVE = re.compile(r"^//\s*interactive:\s*$", re.IGNORECASE)
