@@ -201,6 +201,7 @@ def built_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, li
     folder.mkdir()
     shutil.copy(SEED_MD, folder / "ai-pm-career-path.md")
     generate.write_catalog(folder, 1)
+    (root / "cmi5.toml").write_text('base-iri = "https://learn.example.com/l/"\n', "utf-8")
     formats = available_formats()
     args: list[str | Path] = [
         "-o",
@@ -226,8 +227,9 @@ def test_catalog_outputs_equal_single_exports(
         for fmt in formats:
             built = dist / f"{source.stem}{get_exporter(fmt).suffix}"
             single = tmp_path / f"{source.stem}-single{get_exporter(fmt).suffix}"
+            settings = folder.parent  # the build's settings (cmi5.toml: its base IRI)
             run = subprocess.run(
-                [AIPM_EXPORT, fmt, str(source), "-o", str(single), "--settings", str(tmp_path)],
+                [AIPM_EXPORT, fmt, str(source), "-o", str(single), "--settings", str(settings)],
                 capture_output=True,
                 text=True,
                 check=False,

@@ -270,6 +270,14 @@ def available_exporters() -> list[str]:
 
 
 EXPORTERS = available_exporters()
+CHANNEL_OPTIONS: dict[str, dict[str, Any]] = {"cmi5": {"base_iri": "https://hostile.example/l/"}}
+"""Options a channel cannot do without (cmi5 has no default base IRI)."""
+
+
+def channel_args(fmt: str) -> list[str]:
+    """``CHANNEL_OPTIONS`` as command-line flags."""
+    options = CHANNEL_OPTIONS.get(fmt, {})
+    return [arg for k, v in options.items() for arg in ("--" + k.replace("_", "-"), str(v))]
 
 
 def test_every_case_has_an_expectation_and_every_expectation_a_case() -> None:
@@ -386,7 +394,7 @@ def export_case(corpus: Corpus, fmt: str, case: str, out_root: Path) -> tuple[Re
     folder.mkdir(parents=True)
     out = folder / f"lesson{exporter.suffix}"
     out.write_bytes(SENTINEL)
-    return run_cli([fmt, str(corpus.source(case)), "-o", str(out)]), out
+    return run_cli([fmt, str(corpus.source(case)), "-o", str(out), *channel_args(fmt)]), out
 
 
 def exporter_cases() -> list[Any]:
@@ -565,7 +573,7 @@ def assert_inert(fmt: str, data: bytes, corpus: Corpus) -> None:
     if fmt == "json":
         assert_inert_json(data)
         assert str(corpus.folder).encode() not in data, "the JSON names a local path"
-    elif fmt in ("epub", "scorm"):
+    elif fmt in ("epub", "scorm", "cmi5"):
         assert_inert_zip(data, fmt)
     elif fmt == "pdf":
         assert_inert_pdf(data)
@@ -593,7 +601,7 @@ def test_an_export_past_its_time_limit_stops_with_a_located_error(
         source.write_text(FRONT + "".join(parts), encoding="utf-8")
     out = tmp_path / f"lesson.{fmt}"
     out.write_bytes(SENTINEL)
-    result = run_cli([fmt, str(source), "-o", str(out), "--timeout", "0.001"])
+    result = run_cli([fmt, str(source), "-o", str(out), "--timeout", "0.001", *channel_args(fmt)])
     assert_no_crash(result)
     assert result.exit_code == 2
     (error,) = located_errors(result.stderr)
@@ -623,7 +631,7 @@ def test_an_image_swapped_for_a_link_out_after_checking_is_refused(
     out = tmp_path / f"out{exporter.suffix}"
     out.write_bytes(SENTINEL)
     with time_limit(TIME_LIMIT), pytest.raises(LessonError) as caught:
-        exporter.export(lesson, out, exporter.options_model())
+        exporter.export(lesson, out, exporter.options_model(**CHANNEL_OPTIONS.get(fmt, {})))
     assert caught.value.diagnostics
     # Located at the source line that shows the image, in the lesson's own file.
     image_line = next(
@@ -677,7 +685,13 @@ def test_exports_open_no_file_outside_the_folder_and_no_connection(
         "html-in-options.md",
     ]
     runs = [
-        [fmt, str(corpus.source(case)), "-o", str(tmp_path / "out" / f"{case}.{fmt}")]
+        [
+            fmt,
+            str(corpus.source(case)),
+            "-o",
+            str(tmp_path / "out" / f"{case}.{fmt}"),
+            *channel_args(fmt),
+        ]
         for fmt in EXPORTERS
         for case in cases
     ]

@@ -14,6 +14,7 @@ from lxml import etree
 
 from aipm_content import Lesson, LessonError, export, load, load_course, parse
 from aipm_content.cli import main
+from aipm_content.exporters.cmi5.package import CMI5_SCRIPTS
 from aipm_content.exporters.scorm.limits import Version
 from aipm_content.exporters.scorm.manifest import manifest_problems, manifest_xml
 from aipm_content.exporters.scorm.package import ASSETS, PLAYER_SCRIPTS, player_config
@@ -203,11 +204,13 @@ def test_package_is_deterministic_and_ordered(
 
 
 def test_every_player_script_ships_listed_and_loaded(zips: dict[str, Path]) -> None:
-    """A script added to assets/ but not to PLAYER_SCRIPTS would be missing from the package.
+    """A script added to assets/ but not to PLAYER_SCRIPTS would be missing from the package
+    (the cmi5 adapter and its xAPI client ship in cmi5 packages only).
     The scope script comes first, without defer, so its policy is in place before the
     stylesheet loads anything."""
-    scripts = (SCOPE_SCRIPT, *PLAYER_SCRIPTS)
+    scripts = (SCOPE_SCRIPT, *CMI5_SCRIPTS)
     assert sorted(p.name for p in ASSETS.glob("*.js")) == sorted(scripts)
+    assert set(PLAYER_SCRIPTS) == set(CMI5_SCRIPTS) - {"xapi.js", "cmi5.js"}
     with zipfile.ZipFile(zips["2004"]) as archive:
         manifest = archive.read("imsmanifest.xml").decode()
         page = archive.read("index.html").decode()
@@ -217,7 +220,7 @@ def test_every_player_script_ships_listed_and_loaded(zips: dict[str, Path]) -> N
         *(f'<script src="player/{n}" defer="defer"></script>' for n in PLAYER_SCRIPTS),
     ]
     assert page.index(SCOPE_SCRIPT) < page.index('href="player.css"')
-    for name in scripts:
+    for name in (SCOPE_SCRIPT, *PLAYER_SCRIPTS):
         assert f'<file href="player/{name}"/>' in manifest
 
 

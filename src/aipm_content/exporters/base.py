@@ -29,6 +29,7 @@ BUILTIN: dict[str, str] = {
     "pdf": "aipm_content.exporters.pdf:EXPORTER",
     "epub": "aipm_content.exporters.epub:EXPORTER",
     "scorm": "aipm_content.exporters.scorm:EXPORTER",
+    "cmi5": "aipm_content.exporters.cmi5:EXPORTER",
 }
 
 

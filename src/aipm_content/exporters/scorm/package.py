@@ -262,9 +262,11 @@ def zip_date(unit: Lesson | Course) -> tuple[int, int, int, int, int, int]:
     return (1980, 1, 1, 0, 0, 0)
 
 
-def zip_bytes(files: dict[str, bytes], date: tuple[int, int, int, int, int, int]) -> bytes:
-    """The zip in memory, entries sorted with the manifest first."""
-    names = sorted(files, key=lambda n: (n != MANIFEST, n))
+def zip_bytes(
+    files: dict[str, bytes], date: tuple[int, int, int, int, int, int], first: str = MANIFEST
+) -> bytes:
+    """The zip in memory, entries sorted with the manifest (``first``) first."""
+    names = sorted(files, key=lambda n: (n != first, n))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in names:

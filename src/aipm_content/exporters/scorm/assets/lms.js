@@ -1,16 +1,20 @@
 /* aipm-content player: finding the LMS, and the adapter every LMS (or none) hides behind.
  *
  * An adapter is what the rest of the player talks to, whatever the standard:
- *   name              "1.2", "2004", "none" (a cmi5 adapter would be one more)
+ *   name              "1.2", "2004", "cmi5", "none"
  *   live              true while an LMS session is open
  *   stateLimit        the longest saved state the LMS keeps, in UTF-16 units
- *   start()           open the session; false when there is no LMS
+ *   start()           open the session; false when there is no LMS (cmi5: start(done),
+ *                     done("") once started, done(message) when the launch failed)
+ *   notice            what the learner should know about the connection ("" when nothing)
+ *   onNotice          set by the player: called with a new notice (an LRS that stopped)
  *   loadState()       the saved state text, "" when none
  *   learner()         an id for the learner ("" when unknown), to key the browser's copies
  *   masteryScore()    the LMS's passing percent, or null
  *   recordAnswer(act, answer, outcome, slot) -> the slot it used (SCORM interaction index)
  *   recordProgress(report)  score, status, location, state, session time (see player.js)
  *   commit(), finish()
+ *   leave()           optional: the page is going away (cmi5 sends its last statements)
  */
 (function (AIPM) {
   "use strict";
@@ -79,18 +83,30 @@
     };
   }
 
-  // The adapter for the package's version when that LMS is there, else the offline one.
-  function connect(win, config) {
+  // Calls ready(adapter): the one for the package's version when that LMS is there, else the
+  // offline one, whose `notice` says why when an LMS launch failed. A SCORM LMS answers at once;
+  // a launched one (cmi5: started from its launch URL, over the network) when it has started.
+  function connect(win, config, ready) {
     var key = "aipm-player:" + config.id;
     var make = AIPM.adapters && AIPM.adapters[config.version];
+    var offline = function (notice) {
+      var fallback = offlineAdapter(win, key);
+      fallback.notice = notice || "";
+      return fallback;
+    };
+    if (make && make.fromLaunch) {
+      var launched = make(win, config); // null: no launch parameters, opened as a file
+      if (!launched) return ready(offline());
+      return launched.start(function (problem) { ready(problem ? offline(problem) : launched); });
+    }
     if (make) {
       var api = findApi(win, make.apiName);
       if (api) {
         var adapter = make(api, config.limits);
-        if (adapter.start()) return adapter;
+        if (adapter.start()) return ready(adapter);
       }
     }
-    return offlineAdapter(win, key);
+    return ready(offline());
   }
 
   AIPM.adapters = AIPM.adapters || {};

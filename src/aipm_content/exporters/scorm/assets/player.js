@@ -1,8 +1,9 @@
 /* aipm-content player: progress, answers and tracking, wired together. Loaded last.
  *
- * Works in three places: inside a SCORM 1.2 LMS (window.API), a SCORM 2004 LMS
- * (window.API_1484_11), or opened from disk with no LMS (state kept in localStorage); see lms.js.
- * It never makes a network request itself; everything it needs is in the package.
+ * Works in four places: inside a SCORM 1.2 LMS (window.API), a SCORM 2004 LMS
+ * (window.API_1484_11), launched by a cmi5 LMS (cmi5.js, through xAPI), or opened from disk with
+ * no LMS (state kept in localStorage); see lms.js. Only the cmi5 adapter makes network requests,
+ * to its LRS; everything the page shows is in the package.
  */
 (function (AIPM) {
   "use strict";
@@ -32,6 +33,8 @@
     var done = S.complete(course, state);
     return {
       percent: t.percent,
+      earned: t.earned,
+      max: t.max,
       anyScored: t.anyScored,
       done: done,
       passed: S.passed(done, t.percent, masteryScore()),
@@ -145,15 +148,22 @@
   }
 
   function start() {
-    lms = AIPM.lms.connect(window, course);
+    if (course.version === "cmi5") AIPM.view.showConnection("Connecting to the LMS…");
+    AIPM.lms.connect(window, course, begin);
+  }
+
+  function begin(adapter) {
+    lms = adapter;
     state = AIPM.state.decode(lms.loadState(), course, course.max_text);
     if (lms.live) {
       copyKey = "aipm-player:" + course.id + ":" + lms.learner() + ":copy";
       var copy = AIPM.state.decode(AIPM.lms.storage(window).get(copyKey), course, course.max_text);
       AIPM.state.mergeTexts(state, copy);
+      AIPM.view.showConnection(lms.notice || "");
     } else {
-      AIPM.view.showConnection("Not connected to an LMS: your progress is kept in this browser.");
+      AIPM.view.showConnection(lms.notice || "Not connected to an LMS: your progress is kept in this browser.");
     }
+    lms.onNotice = AIPM.view.showConnection;
     AIPM.view.onFinish(finish);
     AIPM.nav.setUp(course, lms, leave);
     var at = state.at && lessonById(state.at.lesson);
@@ -168,7 +178,10 @@
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") save(true, false);
     });
-    window.addEventListener("pagehide", function () { save(true, false); });
+    window.addEventListener("pagehide", function () {
+      save(true, false);
+      if (lms.leave) lms.leave();
+    });
     document.documentElement.setAttribute("data-player", lms.live ? "lms" : "local");
   }
 
