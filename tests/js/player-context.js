@@ -10,8 +10,13 @@ const vm = require("node:vm");
 const ASSETS = path.join(__dirname, "..", "..", "src", "aipm_content", "exporters", "scorm", "assets");
 const FIXTURES = path.join(__dirname, "fixtures");
 
+// `globals`: what a browser would have that a bare context lacks (URL, URLSearchParams).
 function loadPlayer(...names) {
-  const context = vm.createContext({});
+  return loadPlayerWith({}, ...names);
+}
+
+function loadPlayerWith(globals, ...names) {
+  const context = vm.createContext({ ...globals });
   context.window = context;
   for (const name of names) {
     vm.runInContext(fs.readFileSync(path.join(ASSETS, name), "utf8"), context, { filename: name });
@@ -36,4 +41,4 @@ function courseOf(n) {
   return config;
 }
 
-module.exports = { loadPlayer, plain, lessonConfig, courseOf };
+module.exports = { loadPlayer, loadPlayerWith, plain, lessonConfig, courseOf };
