@@ -217,14 +217,20 @@
           initializedAt = Date.now();
           return api.request("POST", "statements", null, statement("initialized", null, null, { category: [CATEGORY] }), [200]);
         })
-        .then(function () {
-          session.initialized = true;
-          a.live = true;
-          if (launch.launchMode !== "Normal") a.notice = launch.launchMode + " mode: look around freely; nothing you do here is recorded.";
-          done("");
-        })
-        .catch(function (e) {
-          done("Could not connect to the LMS: " + problemText(e) + ". You can still read the lesson; nothing is recorded.");
+        .then(
+          function () {
+            session.initialized = true;
+            a.live = true;
+            if (launch.launchMode !== "Normal") a.notice = launch.launchMode + " mode: look around freely; nothing you do here is recorded.";
+            return "";
+          },
+          function (e) {
+            return "Could not connect to the LMS: " + problemText(e) + ". You can still read the lesson; nothing is recorded.";
+          }
+        )
+        .then(function (problem) {
+          // Outside the promise chain: the player's own errors stay errors, and done runs once.
+          win.setTimeout(function () { done(problem); }, 0);
         });
     };
 
@@ -278,8 +284,12 @@
     // (statements in order, as one array), the saved state in another.
     a.leave = function () {
       if (!a.live) return;
+      if (jobs.busy() || jobs.stopped()) {
+        terminate(); // queued behind the request in flight: sent if the page lives long enough
+        return;
+      }
+      jobs.hold();
       terminate();
-      if (jobs.busy() || jobs.stopped()) return; // the one running first: the rest would overtake it
       var pending = jobs.take();
       var statements = [];
       var doc = null;

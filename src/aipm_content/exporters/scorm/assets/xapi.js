@@ -96,9 +96,10 @@
     var jobs = [];
     var running = false;
     var stopped = false;
+    var held = false;
     var idle = [];
     function next() {
-      if (running) return;
+      if (running || held) return;
       if (stopped || !jobs.length) {
         var waiting = idle;
         idle = [];
@@ -141,6 +142,8 @@
         return out;
       },
       busy: function () { return running; },
+      // Start nothing more: what is queued from now on waits for take().
+      hold: function () { held = true; },
       stopped: function () { return stopped; },
       whenIdle: function (fn) {
         idle.push(fn);
