@@ -6,8 +6,9 @@ needs nothing beyond 'self'):
 ``/pkg/<name>/<path>``      a folder registered with ``serve_package``;
 ``POST /fetch/<key>``       the auth token once, then cmi5's "already in use" error (8.2.3);
 ``/xapi/statements``        POST one statement or a list; stored in ``statements``;
-``/xapi/activities/state``  GET/PUT documents by (activityId, agent, registration, stateId);
-``/xapi/agents/profile``    GET/PUT documents by (agent, profileId);
+``/xapi/activities/state``  GET/PUT/POST (merge) documents by (activityId, agent, registration,
+                            stateId); LMS.LaunchData only by an LMS (``lms_tokens``);
+``/xapi/agents/profile``    GET/PUT/POST documents by (agent, profileId);
 ``/return.html``            where a launch's returnURL points.
 Every request is logged in ``log`` as ``(method, path, query)``; a failing LRS is simulated by
 ``refuse_statements_from`` (the statement number from which POSTs get 400).
@@ -15,6 +16,7 @@ Every request is logged in ``log`` as ``(method, path, query)``; a failing LRS i
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +39,8 @@ class LrsServer:
         self.fetched: dict[str, int] = {}
         """fetch key -> how often it was POSTed."""
         self.valid_tokens: set[str] = set()
+        self.lms_tokens: set[str] = set()
+        """Credentials of an LMS in front of this LRS, which may write LMS.LaunchData."""
         self.statements: list[dict[str, Any]] = []
         self.documents: dict[tuple[str, ...], bytes] = {}
         """State and agent profile documents by ``document_key``."""
@@ -79,10 +83,14 @@ class LrsServer:
                     server.log.append((self.command, parts.path, query))
                 return parts.path, query, body
 
-            def _send(self, status: int, body: bytes = b"", kind: str = "application/json") -> None:
+            def _send(
+                self, status: int, body: bytes = b"", kind: str = "application/json", tag: str = ""
+            ) -> None:
                 self.send_response(status)
                 if body:
                     self.send_header("Content-Type", kind)
+                if tag:
+                    self.send_header("ETag", tag)
                 self.send_header("Content-Length", str(len(body)))
                 self.send_header("Cache-Control", "no-store")
                 self.end_headers()
@@ -108,24 +116,40 @@ class LrsServer:
                     return self._send(400)
                 with server.lock:
                     found = server.documents.get(key)
-                self._send(200, found) if found is not None else self._send(404)
+                if found is None:
+                    return self._send(404)
+                self._send(200, found, tag=etag(found))  # xAPI: documents carry an ETag
 
             def do_PUT(self) -> None:
                 path, query, body = self._begin()
+                self._store(path, query, body, merge=False)
+
+            def _store(self, path: str, query: dict[str, str], body: bytes, merge: bool) -> None:
+                """PUT a document, or POST it: xAPI's merge of JSON objects."""
                 if not path.startswith("/xapi/") or not self._authorised():
                     return self._send(401 if path.startswith("/xapi/") else 404)
                 key = document_key(path, query)
-                if key is None or query.get("stateId") == "LMS.LaunchData":
+                token = (self.headers.get("Authorization") or "").removeprefix("Basic ")
+                launch_data = query.get("stateId") == "LMS.LaunchData"
+                if key is None or (launch_data and token not in server.lms_tokens):
                     return self._send(403 if key else 400)  # the AU may not change the launch data
-                json.loads(body)
+                document = json.loads(body)
+                wanted = self.headers.get("If-Match")
                 with server.lock:
-                    server.documents[key] = body
+                    current = server.documents.get(key)
+                    if wanted and (current is None or wanted != etag(current)):
+                        return self._send(412)  # changed since the writer read it
+                    if merge and key in server.documents:
+                        document = {**json.loads(server.documents[key]), **document}
+                    server.documents[key] = json.dumps(document).encode()
                 self._send(204)
 
             def do_POST(self) -> None:
-                path, _query, body = self._begin()
+                path, query, body = self._begin()
                 if path.startswith("/fetch/"):
                     return self._fetch(path.removeprefix("/fetch/"))
+                if path in ("/xapi/activities/state", "/xapi/agents/profile"):
+                    return self._store(path, query, body, merge=True)
                 if path != "/xapi/statements":
                     return self._send(404)
                 if not self._authorised():
@@ -184,3 +208,8 @@ def document_key(path: str, query: dict[str, str]) -> tuple[str, ...] | None:
     except ValueError:
         return None
     return (path, *(agent if n == "agent" else query[n] for n in names))
+
+
+def etag(document: bytes) -> str:
+    """A document's ETag: its SHA-1, quoted, as LRSs commonly give it."""
+    return '"' + hashlib.sha1(document).hexdigest() + '"'

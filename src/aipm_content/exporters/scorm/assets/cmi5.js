@@ -280,14 +280,11 @@
       return true;
     };
 
-    // The page is going away: what is still queued goes in one request the browser keeps alive
-    // (statements in order, as one array), the saved state in another.
+    // The page is going away and no more jobs will start: what is still queued goes now, in
+    // requests the browser keeps alive (the statements in order, as one array; the saved state).
+    // One in flight is kept alive too and already on its way, so it arrives first.
     a.leave = function () {
-      if (!a.live) return;
-      if (jobs.busy() || jobs.stopped()) {
-        terminate(); // queued behind the request in flight: sent if the page lives long enough
-        return;
-      }
+      if (!a.live || jobs.stopped()) return;
       jobs.hold();
       terminate();
       var pending = jobs.take();
@@ -297,8 +294,8 @@
         if (job.data.statement) statements.push(job.data.statement);
         if (job.data.state) doc = job.data.state;
       });
-      if (doc) api.request("PUT", "activities/state", stateParams(STATE_ID), doc, [204, 200], true).catch(function () {});
-      if (statements.length) api.request("POST", "statements", null, statements, [200], true).catch(function () {});
+      if (doc) api.request("PUT", "activities/state", stateParams(STATE_ID), doc, [204, 200]).catch(function () {});
+      if (statements.length) api.request("POST", "statements", null, statements, [200]).catch(function () {});
     };
 
     return a;

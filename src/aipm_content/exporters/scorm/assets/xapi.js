@@ -40,17 +40,19 @@
   }
 
   // A client for one endpoint and token. request() resolves to {status, body} for the
-  // statuses `ok` allows and rejects otherwise (a network error rejects too).
+  // statuses `ok` allows and rejects otherwise (a network error rejects too). Requests with a
+  // small body are kept alive, so one in flight as the page closes still arrives (browsers allow
+  // 64 KB of those at a time).
   function client(win, endpoint, token) {
     var base = endpoint.charAt(endpoint.length - 1) === "/" ? endpoint : endpoint + "/";
-    function request(method, resource, params, body, ok, keepalive) {
+    function request(method, resource, params, body, ok) {
       var headers = { Authorization: "Basic " + token, "X-Experience-API-Version": VERSION };
       var init = { method: method, headers: headers, credentials: "omit", cache: "no-store" };
       if (body !== undefined) {
         headers["Content-Type"] = "application/json";
         init.body = JSON.stringify(body); // compact: some LRS proxies forward the length as sent
+        init.keepalive = init.body.length < 16000;
       }
-      if (keepalive) init.keepalive = true;
       var url = base + resource + (params ? "?" + query(params) : "");
       return win.fetch(url, init).then(
         function (response) {
