@@ -34,6 +34,20 @@ EXERCISE_TEXT = "Spotify Discover Weekly optimises for listening time.\nIt fails
 
 
 @pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Chromium for this module only: the session's (conftest) would stay open from here on,
+    and a sync Playwright left running breaks the EPUB preview tests that come next."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
 def lrs() -> Iterator[LrsServer]:
     server = LrsServer()
     yield server
