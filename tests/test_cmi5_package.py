@@ -75,11 +75,14 @@ def test_a_course_has_a_block_per_module_and_an_au_per_lesson(tmp_path: Path) ->
     aus = root.findall("c:block/c:au", NS)
     assert [a.get("id") for a in aus] == [f"{BASE}{lesson.id}" for lesson in course.lessons]
     assert [a.findtext("c:url", namespaces=NS) for a in aus] == [
-        f"{lesson.id}.html" for lesson in course.lessons
+        f"lessons/{lesson.id}/index.html" for lesson in course.lessons
     ]
     assert {a.get("moveOn") for a in aus} == {"Completed"}
     with zipfile.ZipFile(zipped) as archive:
-        assert {f"{lesson.id}.html" for lesson in course.lessons} <= set(archive.namelist())
+        pages = {f"lessons/{lesson.id}/index.html" for lesson in course.lessons}
+        assert pages <= set(archive.namelist())
+        page = archive.read(sorted(pages)[0]).decode()
+    assert '<link rel="stylesheet" href="../../player.css"/>' in page  # the shared files
 
 
 def test_without_scored_activities_completion_moves_on(tmp_path: Path) -> None:

@@ -390,7 +390,7 @@ def test_each_lesson_of_a_course_is_its_own_au(
     with zipfile.ZipFile(zipped) as archive:
         archive.extractall(tmp_path / "pkg")
     lesson = course.lessons[0].model_copy(update={"base_iri": BASE})
-    url = lrs.serve_package("course", tmp_path / "pkg") + f"{lesson.id}.html"
+    url = lrs.serve_package("course", tmp_path / "pkg") + f"lessons/{lesson.id}/index.html"
     session = launch(lrs, url, f"{BASE}{lesson.id}")
     page, problems = open_au(browser, session.url)
     work_through(page, lesson)

@@ -14,7 +14,7 @@ from ...model.blocks import Practice
 from ...model.course import Course
 from ...model.lesson import Lesson
 from ...render.html import render, themed
-from ..scorm.course import course_images
+from ..scorm.course import lesson_folder
 from ..scorm.package import (
     ASSETS,
     MAX_TEXT,
@@ -30,6 +30,8 @@ from ..scorm.policy import SCOPE_SCRIPT, player_policy
 from .structure import STRUCTURE, Au, MoveOn, course_structure, lesson_structure, make_au
 
 LAUNCH = "index.html"
+SHARED_FROM_LESSON = "../../"
+"""From a course package's lessons/ID/ to the shared player files at its root."""
 CMI5_SCRIPTS = (*PLAYER_SCRIPTS[:-1], "xapi.js", "cmi5.js", PLAYER_SCRIPTS[-1])
 """The SCORM player's scripts with the xAPI client and the cmi5 adapter before player.js (and
 scope.js, loaded first by the page itself; see scorm/policy.py)."""
@@ -77,8 +79,8 @@ def au_config(lesson: Lesson, au: Au) -> dict[str, Any]:
     return config
 
 
-def au_page(lesson: Lesson, au: Au) -> str:
-    """The player page of one AU."""
+def au_page(lesson: Lesson, au: Au, base: str = "") -> str:
+    """The player page of one AU; ``base`` leads from its folder to the shared files."""
     practised = {b.case for _, b in lesson.blocks() if isinstance(b, Practice) and b.case}
     return render(
         "player",
@@ -87,9 +89,11 @@ def au_page(lesson: Lesson, au: Au) -> str:
         config=au_config(lesson, au),
         practised_cases=practised,
         max_text=MAX_TEXT,
-        scripts=[f"{PLAYER_DIR}/{name}" for name in CMI5_SCRIPTS],
+        scripts=[f"{base}{PLAYER_DIR}/{name}" for name in CMI5_SCRIPTS],
         policy=player_policy(connect_src=CONNECT_SRC),
-        scope_script=f"{PLAYER_DIR}/{SCOPE_SCRIPT}",
+        scope_script=f"{base}{PLAYER_DIR}/{SCOPE_SCRIPT}",
+        base=base,
+        next_lesson=None,  # the LMS moves the learner between AUs
     )
 
 
@@ -133,19 +137,19 @@ def course_files(
     move_on: MoveOn | None,
     theme_css: str | None,
 ) -> dict[str, bytes]:
-    """Every entry of a course's cmi5 package: one page per lesson, ``<lesson-id>.html``."""
+    """Every entry of a course's cmi5 package: each lesson's page and images in its own folder
+    (``lessons/ID/index.html``, as in a SCORM course package), the shared files at the root."""
     aus = {}
     for lesson in course.lessons:
         check_limits(lesson, "2004")
-        aus[lesson.id] = make_au(lesson, base, f"{lesson.id}.html", mastery, move_on)
-    pictures = course_images(course)
-    names = own_names([au.url for au in aus.values()])
-    for lesson in course.lessons:
-        refuse_clashes(lesson, {src: b"" for src in images(lesson)}, names)
+        url = lesson_folder(lesson.id) + LAUNCH
+        aus[lesson.id] = make_au(lesson, base, url, mastery, move_on)
     files = shared_files(theme_css)
     for lesson in course.lessons:
-        au = aus[lesson.id]
-        files[au.url] = au_page(lesson, au).encode("utf-8")
-    files.update(pictures)
+        pictures = images(lesson)
+        refuse_clashes(lesson, pictures, {LAUNCH})
+        folder = lesson_folder(lesson.id)
+        files[folder + LAUNCH] = au_page(lesson, aus[lesson.id], SHARED_FROM_LESSON).encode()
+        files.update({folder + src: data for src, data in pictures.items()})
     files[STRUCTURE] = course_structure(course, base, aus)
     return files
