@@ -151,3 +151,29 @@ def test_build_writes_cmi5_beside_scorm(tmp_path: Path) -> None:
     for stem in ("ai-pm-career-path", "ai-pm-foundations"):
         assert (tmp_path / f"{stem}.zip").is_file()
         structure(tmp_path / f"{stem}.cmi5.zip")
+
+
+def test_two_lessons_may_use_one_image_path_for_different_files(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    course = load_course(tmp_path / "content")
+    dot = (FIXTURES / "hostile" / "images" / "dot.png").read_bytes()
+    for n, lesson in enumerate(course.lessons[:2]):
+        source = Path(lesson.source_path)
+        folder = tmp_path / "content" / f"part{n}"
+        (folder / "images").mkdir(parents=True)
+        (folder / "images" / "chart.png").write_bytes(dot + bytes([n]))  # two different files
+        moved = folder / source.name
+        text = source.read_text("utf-8") + "\n## Chart\n\n![The chart](images/chart.png)\n"
+        moved.write_text(text, "utf-8")
+        source.unlink()
+        yml = tmp_path / "content" / "course.yml"
+        yml.write_text(yml.read_text("utf-8").replace(source.name, f"part{n}/{source.name}"))
+    course = load_course(tmp_path / "content")
+    zipped = export(course, "cmi5", tmp_path / "c.cmi5.zip", base_iri=BASE)
+    structure(zipped)
+    with zipfile.ZipFile(zipped) as archive:
+        for n, lesson in enumerate(course.lessons[:2]):
+            assert archive.read(f"lessons/{lesson.id}/images/chart.png") == dot + bytes([n])
+            # The AU's page names it relative to its own folder, where it is.
+            page = archive.read(f"lessons/{lesson.id}/index.html").decode()
+            assert 'src="images/chart.png"' in page
