@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/aipm-export build content/ -o dist/ "$@"
+# cmi5 is named because build leaves it out by default (it needs a base IRI, which the bundled
+# content has in exporters/cmi5.toml).
+.venv/bin/aipm-export build content/ -o dist/ --formats pdf,epub,json,scorm,cmi5 "$@"
