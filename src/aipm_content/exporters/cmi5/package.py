@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model.blocks import Practice
 from ...model.course import Course
 from ...model.lesson import Lesson
-from ...render.html import render, themed
+from ...render.html import themed
 from ..scorm.course import lesson_folder
 from ..scorm.package import (
     ASSETS,
@@ -24,6 +23,7 @@ from ..scorm.package import (
     check_limits,
     images,
     player_config,
+    player_page,
     refuse_clashes,
 )
 from ..scorm.policy import SCOPE_SCRIPT, player_policy
@@ -80,20 +80,11 @@ def au_config(lesson: Lesson, au: Au) -> dict[str, Any]:
 
 
 def au_page(lesson: Lesson, au: Au, base: str = "") -> str:
-    """The player page of one AU; ``base`` leads from its folder to the shared files."""
-    practised = {b.case for _, b in lesson.blocks() if isinstance(b, Practice) and b.case}
-    return render(
-        "player",
-        "player.html.j2",
-        lesson=lesson,
-        config=au_config(lesson, au),
-        practised_cases=practised,
-        max_text=MAX_TEXT,
-        scripts=[f"{base}{PLAYER_DIR}/{name}" for name in CMI5_SCRIPTS],
-        policy=player_policy(connect_src=CONNECT_SRC),
-        scope_script=f"{base}{PLAYER_DIR}/{SCOPE_SCRIPT}",
-        base=base,
-        next_lesson=None,  # the LMS moves the learner between AUs
+    """The player page of one AU; ``base`` leads from its folder to the shared files (the LMS
+    moves the learner between AUs: no next-lesson link)."""
+    policy = player_policy(connect_src=CONNECT_SRC)
+    return player_page(
+        lesson, au_config(lesson, au), base=base, scripts=CMI5_SCRIPTS, policy=policy
     )
 
 

@@ -197,26 +197,39 @@ def _walk(inlines: list[Any]) -> list[Any]:
     return out
 
 
-def package_files(
-    lesson: Lesson, version: Version, mastery_score: int | None, theme_css: str | None = None
-) -> dict[str, bytes]:
-    """Every entry of the package by name, the manifest included and checked."""
-    check_limits(lesson, version)
-    config = player_config(lesson, version, mastery_score)
+def player_page(
+    lesson: Lesson,
+    config: dict[str, Any],
+    *,
+    base: str = "",
+    scripts: tuple[str, ...] = PLAYER_SCRIPTS,
+    policy: str | None = None,
+    **context: Any,
+) -> str:
+    """The player page of one lesson: SCORM's, a SCO's of a course, a cmi5 AU's. ``base`` leads
+    from the page's folder to the shared files; ``context`` adds ``links`` or ``next_lesson``."""
     practised = {b.case for _, b in lesson.blocks() if isinstance(b, Practice) and b.case}
-    page = render(
+    return render(
         "player",
         "player.html.j2",
         lesson=lesson,
         config=config,
         practised_cases=practised,
         max_text=MAX_TEXT,
-        scripts=[f"{PLAYER_DIR}/{name}" for name in PLAYER_SCRIPTS],
-        policy=player_policy(),
-        scope_script=f"{PLAYER_DIR}/{SCOPE_SCRIPT}",
-        base="",
-        next_lesson=None,
+        scripts=[f"{base}{PLAYER_DIR}/{name}" for name in scripts],
+        policy=policy if policy is not None else player_policy(),
+        scope_script=f"{base}{PLAYER_DIR}/{SCOPE_SCRIPT}",
+        base=base,
+        **{"next_lesson": None, **context},
     )
+
+
+def package_files(
+    lesson: Lesson, version: Version, mastery_score: int | None, theme_css: str | None = None
+) -> dict[str, bytes]:
+    """Every entry of the package by name, the manifest included and checked."""
+    check_limits(lesson, version)
+    page = player_page(lesson, player_config(lesson, version, mastery_score))
     pictures = images(lesson)
     refuse_clashes(lesson, pictures, package_names())
     return assemble(lesson, page, pictures, version, mastery_score, theme_css)

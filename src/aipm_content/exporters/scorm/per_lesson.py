@@ -14,27 +14,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model.blocks import Practice
 from ...model.course import Course
 from ...model.lesson import Lesson
 from ...model.links import parse_lesson_href
 from ...parse.diagnostics import Diagnostic, LessonError
-from ...render.html import render
 from .course import lesson_folder, structure_size
 from .limits import LIMITS, Version
 from .manifest import LAUNCH, MANIFEST, manifest_problems
 from .organization import done_objective, item_id, organization_manifest
 from .package import (
-    MAX_TEXT,
-    PLAYER_DIR,
-    PLAYER_SCRIPTS,
     check_limits,
     images,
     player_config,
+    player_page,
     refuse_clashes,
     shared_files,
 )
-from .policy import SCOPE_SCRIPT, player_policy
 
 BASE = "../../"
 """From ``lessons/ID/index.html`` back to the package root, where the shared files are."""
@@ -111,22 +106,8 @@ def check_sco_limits(course: Course, configs: list[dict[str, Any]], version: Ver
 
 def lesson_page(course: Course, n: int, config: dict[str, Any], links: Any) -> str:
     """One lesson SCO's page, with the shared styles and scripts found at the package root."""
-    lesson = course.lessons[n]
-    practised = {b.case for _, b in lesson.blocks() if isinstance(b, Practice) and b.case}
-    return render(
-        "player",
-        "player.html.j2",
-        lesson=lesson,
-        config=config,
-        practised_cases=practised,
-        max_text=MAX_TEXT,
-        scripts=[f"{BASE}{PLAYER_DIR}/{name}" for name in PLAYER_SCRIPTS],
-        base=BASE,
-        policy=player_policy(),
-        scope_script=f"{BASE}{PLAYER_DIR}/{SCOPE_SCRIPT}",
-        links=links,
-        next_lesson=course.lessons[n + 1] if n + 1 < len(course.lessons) else None,
-    )
+    following = course.lessons[n + 1] if n + 1 < len(course.lessons) else None
+    return player_page(course.lessons[n], config, base=BASE, links=links, next_lesson=following)
 
 
 def sco_per_lesson_files(
