@@ -16,38 +16,17 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, FrameLocator, Page, expect
 
-from aipm_content import export, load_course
+import test_scorm_sco_manifest as manifest_tests
 from aipm_content.model.course import Course
 from aipm_content.model.lesson import Lesson
-from conftest import ROOT
 from lms.player import VERSIONS, calls, cmi, read_every_section, units, violations
 from lms.server import LmsServer
 from test_scorm_course import ANSWER, answer_everything, resume
 
-COURSE = ROOT / "content" / "course.yml"
-AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
-MODES = [(v, f) for v in VERSIONS for f in (False, True)]
-
-
-@pytest.fixture(scope="module")
-def course() -> Course:
-    return load_course(COURSE)
-
-
-@pytest.fixture(scope="module")
-def zips(course: Course, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, bool], Path]:
-    out = tmp_path_factory.mktemp("sco-per-lesson")
-    return {
-        (v, f): export(
-            course,
-            "scorm",
-            out / f"course-{v}-{f}.zip",
-            scorm=v,
-            sco_per_lesson=True,
-            forward_only=f,
-        )
-        for v, f in MODES
-    }
+# The packages under test: the manifest tests' fixtures, built once per module.
+AXE = manifest_tests.AXE
+course = manifest_tests.course
+zips = manifest_tests.zips
 
 
 @pytest.fixture(scope="module")
