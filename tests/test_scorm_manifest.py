@@ -292,8 +292,8 @@ def test_too_many_choices_for_scorm_12(tmp_path: Path) -> None:
 
 def test_images_travel_in_the_package(tmp_path: Path) -> None:
     png = bytes.fromhex(
-        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f0c1a50000000049454e44ae426082"
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"
     )
     (tmp_path / "img").mkdir()
     (tmp_path / "img" / "dot.png").write_bytes(png)
