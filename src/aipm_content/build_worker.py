@@ -18,13 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
-
 from .api import load, source_bytes
 from .cache import image_digest, sha256_bytes, sha256_file
 from .exporters.base import Exporter, ExportOptions, get_exporter
-from .model.inline import Image
-from .model.lesson import Lesson
+from .model.measure import image_sources
 from .parse.diagnostics import Diagnostic, LessonError
 
 Status = Literal["built", "cached", "failed"]
@@ -107,21 +104,6 @@ def init_worker(options: dict[str, ExportOptions], parent: int | None = None) ->
         _CHANNELS[name] = (exporter, opts)
 
 
-def lesson_images(lesson: Lesson) -> set[str]:
-    """``src`` of every image anywhere in the lesson."""
-    found: set[str] = set()
-    stack: list[object] = [lesson]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Image):
-            found.add(item.src)
-        elif isinstance(item, BaseModel):
-            stack.extend(getattr(item, name) for name in type(item).model_fields)
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-    return found
-
-
 _FRONT_MATTER_ID = re.compile(r"^id\s*:")
 _JSON_ID = re.compile(r'^\s*"id"\s*:')
 
@@ -162,7 +144,7 @@ def build_lesson(job: Job) -> LessonResult:
     result.lesson_id, result.id_line = lesson.id, id_line(job.source, data)
     if result.outcomes:  # failed under --strict
         return result
-    for src in sorted(lesson_images(lesson)):
+    for src in sorted(image_sources(lesson)):
         digest = image_digest(job.source.parent, src)
         if digest is not None:
             result.images[src] = digest

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .inline import RichText
+from .inline import Image, RichText
 
 if TYPE_CHECKING:
     from .lesson import Lesson
@@ -23,6 +23,19 @@ def rich_texts(node: Any) -> Iterator[RichText]:
     elif isinstance(node, list):
         for item in node:
             yield from rich_texts(item)
+
+
+def image_sources(node: Any) -> set[str]:
+    """``src`` of every image under a node (images live only in rich text)."""
+    found: set[str] = set()
+    for text in rich_texts(node):
+        stack: list[Any] = list(text.inlines)
+        while stack:
+            inline = stack.pop()
+            if isinstance(inline, Image):
+                found.add(inline.src)
+            stack.extend(getattr(inline, "children", []))
+    return found
 
 
 def words_in(text: str) -> int:

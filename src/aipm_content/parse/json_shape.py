@@ -61,20 +61,10 @@ def _at(text: str, offset: int, path: str, code: str, message: str) -> LessonErr
 def check_json_images(lesson: BaseModel, source_dir: Path, text: str, path: str) -> None:
     """Every image a JSON lesson shows must be usable, as ``check`` demands of Markdown: each
     refusal is located at the line of the JSON that names it."""
-    from ..model.inline import Image
+    from ..model.measure import image_sources
 
-    srcs: set[str] = set()
-    stack: list[object] = [lesson]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Image):
-            srcs.add(item.src)
-        elif isinstance(item, BaseModel):
-            stack.extend(getattr(item, name) for name in type(item).model_fields)
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
     problems = []
-    for src in sorted(srcs):
+    for src in sorted(image_sources(lesson)):
         found = limits.check_image(source_dir, src)
         if found is not None:
             offset = max(text.find(json.dumps(src)), 0)

@@ -13,9 +13,8 @@ from typing import Any
 
 from ...model.blocks import Practice
 from ...model.course import Course
-from ...model.inline import Image
 from ...model.lesson import Lesson
-from ...model.measure import rich_texts, words_in
+from ...model.measure import image_sources, rich_texts, words_in
 from ...parse.diagnostics import Diagnostic, LessonError
 from ...parse.limits import image_code, resolve_image
 from ...render.html import render, themed
@@ -141,14 +140,7 @@ def check_limits(lesson: Lesson, version: Version) -> None:
 def images(lesson: Lesson) -> dict[str, bytes]:
     """Every image the lesson shows, by its path relative to the lesson (kept in the zip)."""
     found: dict[str, bytes] = {}
-    srcs = sorted(
-        {
-            node.src
-            for rt in rich_texts(lesson)
-            for node in _walk(rt.inlines)
-            if isinstance(node, Image)
-        }
-    )
+    srcs = sorted(image_sources(lesson))
     for src in srcs:
         if lesson.source_dir is None:
             raise LessonError(
@@ -187,14 +179,6 @@ def refuse_clashes(lesson: Lesson, pictures: dict[str, bytes], package: set[str]
             problems.append(Diagnostic(*lesson.source_line(src), 1, "bad-image", message))
     if problems:
         raise LessonError(problems)
-
-
-def _walk(inlines: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for node in inlines:
-        out.append(node)
-        out.extend(_walk(getattr(node, "children", [])))
-    return out
 
 
 def player_page(
