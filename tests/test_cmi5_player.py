@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from aipm_content import Lesson, export, load_course
-from conftest import ROOT
+from conftest import ROOT, chromium
 from lms.cmi5_launch import Launch, launch
 from lms.cmi5_rules import session_statements, verb, violations
 from lms.lrs import LrsServer, document_key
@@ -37,14 +37,8 @@ EXERCISE_TEXT = "Spotify Discover Weekly optimises for listening time.\nIt fails
 def browser() -> Iterator[Browser]:
     """Chromium for this module only: the session's (conftest) would stay open from here on,
     and a sync Playwright left running breaks the EPUB preview tests that come next."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")

@@ -21,11 +21,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from aipm_content import load, load_course
 from aipm_content.exporters.scorm.package import package_files
-from conftest import FIXTURES, ROOT, SEED_MD
+from conftest import FIXTURES, ROOT, SEED_MD, chromium
 
 AIPM = Path(sys.executable).with_name("aipm-export")
 URL = re.compile(r"http://127\.0\.0\.1:(\d+)/")
@@ -152,12 +152,8 @@ def server(project: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
