@@ -24,16 +24,9 @@ from aipm_content.exporters.epub.metadata import BOOK_NAMESPACE, CONFORMS_TO
 from aipm_content.model.course import Course
 from aipm_content.model.links import lesson_links
 from conftest import FIXTURES, ROOT
+from test_epub import NS, XML_LANG
 
 COURSE_YML = ROOT / "content" / "course.yml"
-NS = {
-    "h": "http://www.w3.org/1999/xhtml",
-    "epub": "http://www.idpf.org/2007/ops",
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
-}
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = f"{{{NS['epub']}}}type"
 
 
