@@ -9,7 +9,8 @@ import pytest
 import aipm_content
 from aipm_content.model.blocks import Decision
 from aipm_content.model.lesson import Lesson
-from aipm_content.parse.reading_app import parse_reading_app, restore_title
+from aipm_content.parse.reading_app import parse_reading_app
+from aipm_content.parse.reading_text import restore_title
 from aipm_content.write import to_markdown
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -39,9 +39,6 @@ Problems are collected as located diagnostics, never raised one at a time.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,147 +46,40 @@ from ..model.ids import slugify
 from ..model.lesson import Lesson
 from .build import normalise_newlines
 from .builder import Builder, Loc, _shift
-from .ids import assign_ids, derived_id
-from .lint import reaction_warning
+from .ids import assign_ids
 from .markdown import typographic
+from .reading_blocks import BlockReader
+from .reading_text import (
+    ANSWER_BOX,
+    EXERCISE,
+    INDENTED_STEP,
+    INTERACTIVE,
+    JUDGMENT,
+    MARKER,
+    MAX_HEADING_WORDS,
+    MESSAGE,
+    NUMBERED,
+    PRACTICE,
+    SCENE,
+    TENSION,
+    TERMINAL,
+    THREAD,
+    Para,
+    Pending,
+    is_heading_like,
+    paragraphs,
+    pending_title_loc,
+    restore_title,
+    strip_chrome,
+)
 from .validate import validate
 
 DEFAULT_LANGUAGE = "en-IN"
 """The reading app serves one course, in Indian English."""
-MAX_HEADING_WORDS = 12
-TERMINAL = (".", "?", "!", ":", "”", '"', "’")
-THE_CALL = "The call:"
-
-CHROME_TIME = re.compile(r"^\d+\s+min(?:utes?)?\s+left(?:\s+\d{1,3}%)?$")
-# The title ends on a non-space, so the spaces before the percentage are scanned once, not
-# once per possible title length (tests/test_regex.py counts the steps of every pattern).
-CHROME_PROGRESS = re.compile(r"^(?P<title>.*?\S)\s++\d{1,3}%$")
-MARKER = re.compile(r"^//")
-SCENE = re.compile(r"^//\s*scene:\s*$", re.IGNORECASE)
-TENSION = re.compile(r"^//\s*tension:\s*$", re.IGNORECASE)
-THREAD = re.compile(r"^//\s*thread:(?P<rest>.*)$", re.IGNORECASE)
-THREAD_HEAD = re.compile(r"^\s*(?P<channel>#\S+)(?:\s+[—–-]\s+(?P<topic>\S.*?))?\s*$")
-EXERCISE = re.compile(r"^//\s*exercise:(?P<rest>.*)$", re.IGNORECASE)
-# `\s*·?\s*` would split a run of spaces between its two halves (quadratic); one run, then
-# the optional dot with its own spaces, reads the same lines.
-DURATION = re.compile(r"^\s*(?:·\s*)?(?P<minutes>\d{1,4})\s*min(?:ute)?s?\s*$")
-JUDGMENT = re.compile(r"^//\s*learn the judgment\s*$", re.IGNORECASE)
-PRACTICE = re.compile(r"^//\s*practice for score\s*$", re.IGNORECASE)
-INTERACTIVE = re.compile(r"^//\s*interactive:\s*$", re.IGNORECASE)
-
-# A name ends on a non-space and the spaces after it are taken possessively, so no run of
-# spaces is rescanned for each of the name's possible lengths.
-NAME = r"(?P<name>[^\W\d_](?:[^:()\n]{0,58}[^:()\s])?)"
-DIALOGUE = re.compile(
-    rf"^{NAME}(?:\s*+\((?P<role>[^()\n]{{1,60}})\)|[^\S\n]*+):\s++“(?P<text>.*)”$"
-)
-MESSAGE = re.compile(
-    rf"^{NAME}(?:\s*+\((?P<role>[^()\n]{{1,60}})\)\s++|[^\S\n]*+:\s++)(?P<text>\S.*)$"
-)
-# Trailing reactions "fire: 3, +1: 2", matched on the reversed message: anchored at its end,
-# one scan, where a search from the front rescans the rest of the line from every space.
-REACTION_REVERSED = r"\d{1,7}\s*:[a-z0-9_+-]{1,32}"
-REACTIONS_REVERSED = re.compile(
-    rf"\s*(?P<list>{REACTION_REVERSED}(?:\s*,\s*{REACTION_REVERSED}|\s+{REACTION_REVERSED})*)\s"
-)
-REACTION_PAIR = re.compile(r"(?<![a-z0-9_+-])(?P<name>[a-z0-9_+-]{1,32}):\s*(?P<count>\d{1,7})")
-STEP = re.compile(r"^\s*(?P<n>\d{1,9})\.\s+(?P<text>\S.*)$")
-INDENTED_STEP = re.compile(r"^\s+\d{1,9}\.\s+\S")
-NUMBERED = re.compile(r"^(?P<n>\d{1,9})\.\s+(?P<text>\S.*)$")
-ANSWER_BOX = re.compile(
-    r"^\d+\s+chars?\s+\(min\s+(?P<min>\d{1,9})(?:,\s*max\s+(?P<max>\d{1,9}))?\)$"
-)
-WORD_TARGET = re.compile(r"\bWrite\s+(?P<n>\d{1,6})\s+words\b")
-WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
-@dataclass
-class Para:
-    """A paragraph of the text: its lines (trailing spaces dropped) and first line number."""
-
-    lines: list[str]
-    line: int
-
-    @property
-    def text(self) -> str:
-        """The paragraph as one line of plain text."""
-        return " ".join(part.strip() for part in self.lines)
-
-    @property
-    def first(self) -> str:
-        return self.lines[0].strip()
-
-
-@dataclass
-class Pending:
-    """A block opened by a marker, collecting its paragraphs until the next marker or heading."""
-
-    kind: str
-    marker: Para
-    paras: list[Para] = field(default_factory=list)
-    title: str | None = None
-    needs_title: bool = False
-
-
-def paragraphs(lines: list[tuple[int, str]]) -> list[Para]:
-    """Blank lines separate paragraphs; a marker line always starts a new one."""
-    out: list[Para] = []
-    current: Para | None = None
-    for number, raw in lines:
-        text = raw.rstrip()
-        if not text.strip():
-            current = None
-            continue
-        if current is None or MARKER.match(text.lstrip()):
-            current = Para([text], number)
-            out.append(current)
-        else:
-            current.lines.append(text)
-    return out
-
-
-def is_heading_like(para: Para) -> bool:
-    """One line and no final punctuation: a heading, if it is short enough."""
-    return len(para.lines) == 1 and not para.first.endswith(TERMINAL)
-
-
-def restore_title(title: str, body: str) -> str:
-    """Casing of a lowercased title: first letter up, other words as the body spells them most."""
-    forms: dict[str, Counter[str]] = {}
-    for word in WORD.findall(body):
-        forms.setdefault(word.lower(), Counter())[word] += 1
-
-    def recase(match: re.Match[str]) -> str:
-        word = match.group(0)
-        counts = forms.get(word.lower())
-        if not counts:
-            return word
-        ranked = counts.most_common()
-        best, top = ranked[0]
-        tied = [form for form, n in ranked if n == top]
-        return word if len(tied) > 1 and word in tied else best if len(tied) == 1 else word
-
-    restored = WORD.sub(recase, title)
-    return restored[:1].upper() + restored[1:]
-
-
-class ReadingAppReader:
+class ReadingAppReader(BlockReader):
     """Turns the paragraphs of a reading-app export into the dictionaries build.py validates."""
-
-    def __init__(self, b: Builder) -> None:
-        self.b = b
-        self.judgments: list[tuple[list[str], dict[str, Any]]] = []
-
-    # -- text --------------------------------------------------------------------------------
-
-    def plain(self, text: str, line: int, loc: Loc) -> dict[str, Any] | None:
-        """Rich text holding ``text`` as one plain run: nothing in it is Markdown."""
-        text = text.strip()
-        if not text:
-            self.b.fail(line, 1, "empty", "text is empty")
-            return None
-        self.b.at(loc, line)
-        return {"inlines": [{"type": "text", "text": typographic(text)}]}
 
     # -- structure ---------------------------------------------------------------------------
 
@@ -384,295 +274,6 @@ class ReadingAppReader:
             # Already reported: pydantic's "missing" and "too short" under it are consequences.
             self.b.incomplete.add(loc)
         return block
-
-    def empty(self, pending: Pending, what: str) -> None:
-        self.b.fail(
-            pending.marker.line,
-            1,
-            "empty-block",
-            f"{what} has no text before the next marker or heading",
-        )
-
-    def build_scene(self, pending: Pending, paras: list[Para], loc: Loc) -> dict[str, Any] | None:
-        setting = None
-        if paras and DIALOGUE.match(paras[0].text) is None:
-            setting_para = paras.pop(0)
-            setting = self.plain(setting_para.text, setting_para.line, loc + ("setting",))
-        if not paras:
-            self.empty(pending, "a scene")
-            return None
-        lines: list[dict[str, Any]] = []
-        for para in paras:
-            line_loc = loc + ("lines", len(lines))
-            self.b.at(line_loc, para.line)
-            spoken = DIALOGUE.match(para.text)
-            if spoken is not None:
-                lines.append(
-                    {
-                        "type": "dialogue",
-                        "speaker": spoken.group("name").strip(),
-                        "role": spoken.group("role"),
-                        "text": self.plain(spoken.group("text"), para.line, line_loc + ("text",)),
-                    }
-                )
-            else:
-                lines.append(
-                    {
-                        "type": "narration",
-                        "text": self.plain(para.text, para.line, line_loc + ("text",)),
-                    }
-                )
-        return {"type": "scene", "setting": setting, "lines": lines}
-
-    def build_tension(self, pending: Pending, paras: list[Para], loc: Loc) -> dict[str, Any] | None:
-        if not paras:
-            self.empty(pending, "a tension")
-            return None
-        if len(paras) > 1:
-            self.b.fail(paras[1].line, 1, "tension-text", "a tension holds exactly one paragraph")
-            return None
-        text = self.plain(paras[0].text, paras[0].line, loc + ("text",))
-        return {"type": "tension", "text": text} if text else None
-
-    def build_thread(self, pending: Pending, paras: list[Para], loc: Loc) -> dict[str, Any] | None:
-        head = THREAD_HEAD.match(THREAD.match(pending.marker.first).group("rest"))  # type: ignore[union-attr]
-        if head is None:
-            self.b.fail(
-                pending.marker.line, 1, "bad-marker", "a thread opens '// thread: #channel — topic'"
-            )
-            return None
-        self.b.at(loc + ("channel",), pending.marker.line)
-        self.b.at(loc + ("topic",), pending.marker.line)
-        messages: list[dict[str, Any]] = []
-        for para in paras:
-            for n, raw in enumerate(para.lines):
-                line = para.line + n
-                message = self.message(raw, line, loc + ("messages", len(messages)))
-                if message is not None:
-                    messages.append(message)
-        if not messages and not paras:
-            self.empty(pending, "a thread")
-            return None
-        return {
-            "type": "thread",
-            "channel": head.group("channel"),
-            "topic": typographic(head.group("topic")) if head.group("topic") else None,
-            "messages": messages,
-        }
-
-    def message(self, raw: str, line: int, loc: Loc) -> dict[str, Any] | None:
-        text = raw.strip()
-        col = len(raw) - len(raw.lstrip()) + 1
-        reactions: list[dict[str, Any]] = []
-        found = trailing_reactions(text)
-        if found:
-            start, listed = found
-            for pair in REACTION_PAIR.finditer(listed):
-                name = pair.group("name")
-                reactions.append({"name": name, "count": int(pair.group("count"))})
-                problem = reaction_warning(name)
-                if problem is not None:
-                    self.b.warn(line, col + text.rfind(pair.group(0), start), *problem)
-            text = text[:start].rstrip()
-        match = MESSAGE.match(text)
-        if match is None:
-            self.b.fail(
-                line,
-                col,
-                "bad-message",
-                "a thread message reads 'Name (Role) text' (or 'Name: text')",
-            )
-            return None
-        self.b.at(loc, line, col)
-        return {
-            "author": match.group("name").strip(),
-            "role": match.group("role"),
-            "text": self.plain(match.group("text"), line, loc + ("text",)),
-            "reactions": reactions,
-        }
-
-    def build_exercise(
-        self, pending: Pending, paras: list[Para], loc: Loc
-    ) -> dict[str, Any] | None:
-        marker = pending.marker
-        head = EXERCISE.match(marker.first)
-        duration = DURATION.match(head.group("rest")) if head else None
-        if duration is None:
-            self.b.fail(
-                marker.line, 1, "missing-duration", "an exercise opens '// exercise: · 20 min'"
-            )
-        if pending.title is None:
-            self.b.fail(
-                marker.line,
-                1,
-                "missing-title",
-                "the exercise's title goes on the line after its marker",
-            )
-        parts: dict[str, list[Any]] = {"instructions": [], "steps": [], "closing": []}
-        stage = "instructions"
-        word_target = None
-        for para in paras:
-            if all(STEP.match(line) for line in para.lines) and stage != "closing":
-                for n, raw in enumerate(para.lines):
-                    step = STEP.match(raw)
-                    assert step is not None
-                    text = self.plain(
-                        step.group("text"), para.line + n, loc + ("steps", len(parts["steps"]))
-                    )
-                    if text:
-                        parts["steps"].append(text)
-                stage = "steps"
-                continue
-            if stage == "steps":
-                stage = "closing"
-            target = WORD_TARGET.search(para.text)
-            if target and word_target is None:
-                word_target = int(target.group("n"))
-                self.b.at(loc + ("word_target",), para.line)
-            text = self.plain(para.text, para.line, loc + (stage, len(parts[stage])))
-            if text:
-                parts[stage].append(text)
-        if not paras:
-            self.empty(pending, "an exercise")
-            return None
-        self.b.at(loc + ("duration_minutes",), marker.line)
-        self.b.at(loc + ("title",), marker.line + 1)
-        return {
-            "type": "exercise",
-            "title": pending.title,
-            "duration_minutes": int(duration.group("minutes")) if duration else None,
-            "word_target": word_target,
-            **parts,
-        }
-
-    def case_and_call(
-        self, pending: Pending, paras: list[Para], loc: Loc, what: str
-    ) -> tuple[list[Any], dict[str, Any] | None]:
-        if not paras:
-            self.empty(pending, what)
-            return [], None
-        last = paras[-1]
-        if not last.text.startswith(THE_CALL):
-            self.b.fail(
-                last.line, 1, "missing-call", f"{what} ends with a paragraph starting '{THE_CALL}'"
-            )
-            return [], None
-        scenario: list[dict[str, Any]] = []
-        for para in paras[:-1]:
-            text = self.plain(para.text, para.line, loc + ("scenario", len(scenario)))
-            if text:
-                scenario.append(text)
-        question = self.plain(last.text[len(THE_CALL) :], last.line, loc + ("question",))
-        return scenario, question
-
-    def build_judgment(
-        self, pending: Pending, paras: list[Para], loc: Loc
-    ) -> dict[str, Any] | None:
-        scenario, question = self.case_and_call(pending, paras, loc, "a judgment")
-        if question is None:
-            return None
-        block = {"type": "judgment", "scenario": scenario, "question": question}
-        self.judgments.append(([p.text for p in paras], block))
-        return block
-
-    def build_practice(
-        self, pending: Pending, paras: list[Para], loc: Loc
-    ) -> dict[str, Any] | None:
-        box = ANSWER_BOX.match(paras[-1].text) if paras else None
-        if box is None:
-            self.b.fail(
-                pending.marker.line,
-                1,
-                "missing-min-chars",
-                "a practice ends with its answer box, e.g. '0 chars (min 80)'",
-            )
-            return None
-        box_line = paras[-1].line
-        paras = paras[:-1]
-        for para in paras:
-            if ANSWER_BOX.match(para.text):
-                self.b.fail(
-                    para.line, 1, "unexpected-text", "a practice has one answer box, at its end"
-                )
-                return None
-        data: dict[str, Any] = {
-            "type": "practice",
-            "min_chars": int(box.group("min")),
-            "max_chars": int(box.group("max")) if box.group("max") else None,
-        }
-        self.b.at(loc + ("min_chars",), box_line)
-        self.b.at(loc + ("max_chars",), box_line)
-        texts = [p.text for p in paras]
-        case = next((block for seen, block in reversed(self.judgments) if seen == texts), None)
-        if case is not None:
-            return {**data, "case": derived_id(case)}
-        scenario, question = self.case_and_call(pending, paras, loc, "a practice")
-        if question is None:
-            return None
-        return {**data, "scenario": scenario, "question": question}
-
-    def build_decision(
-        self, pending: Pending, paras: list[Para], loc: Loc
-    ) -> dict[str, Any] | None:
-        if pending.title is None:
-            self.b.fail(
-                pending.marker.line,
-                1,
-                "missing-title",
-                "the decision's title goes on the line after its marker",
-            )
-            return None
-        if not paras:
-            self.empty(pending, "an interactive decision")
-            return None
-        self.b.at(loc + ("title",), pending.marker.line + 1)
-        scenario: list[dict[str, Any]] = []
-        for para in paras:
-            text = self.plain(para.text, para.line, loc + ("scenario", len(scenario)))
-            if text:
-                scenario.append(text)
-        return {"type": "decision", "title": pending.title, "scenario": scenario, "choices": []}
-
-
-def pending_title_loc(index: int, section: dict[str, Any]) -> Loc:
-    """Where the title of the block about to be added to ``section`` lives in the model."""
-    return ("sections", index, "blocks", len(section["blocks"]), "title")
-
-
-def trailing_reactions(text: str) -> tuple[int, str] | None:
-    """(where the reactions start, the list) of a message ending in "name: count, ...", or None."""
-    found = REACTIONS_REVERSED.match(text[::-1])
-    if found is None:
-        return None
-    return len(text) - found.end(), found.group("list")[::-1]
-
-
-def strip_chrome(
-    lines: list[tuple[int, str]],
-) -> tuple[tuple[int, str] | None, list[tuple[int, str]]]:
-    """The title line and the body, without the reading app's progress lines."""
-    body = [(n, text) for n, text in lines]
-    while body and not body[0][1].strip():
-        body.pop(0)
-    if body and CHROME_TIME.match(body[0][1].strip()):
-        body.pop(0)
-    while body and not body[0][1].strip():
-        body.pop(0)
-    if not body:
-        return None, []
-    title = body.pop(0)
-    while body:
-        last = body[-1][1].strip()
-        progress = CHROME_PROGRESS.match(last)
-        if (
-            not last
-            or CHROME_TIME.match(last)
-            or (progress and progress.group("title").lower() == title[1].strip().lower())
-        ):
-            body.pop()
-            continue
-        break
-    return title, body
 
 
 def parse_reading_app(
