@@ -14,88 +14,16 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import report
+from .commands import AIPM, ENV, FORMATS, PANDOC_LABEL, ROOT, SUFFIX, pandoc_args, pdf_pages
 from .engine import weasyprint_args, write_inputs
 from .generate import SEED, write_catalog, write_course, write_scaled
 from .machine import describe
 from .measure import CommandFailed, Sample, run_once
+from .plan import FULL, QUICK, Plan
 from .profile import profile_cli, profile_function
-
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-AIPM = str(BIN / "aipm-export")
-# pandoc finds the venv's weasyprint executable, and our commands run the venv's tools.
-ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-SUFFIX = {"pdf": ".pdf", "epub": ".epub", "json": ".json", "scorm": ".zip"}
-FORMATS = ("pdf", "epub", "json", "scorm")
-
-
-@dataclass(frozen=True)
-class Plan:
-    sizes: tuple[int, int]
-    repeats: int
-    """Runs of each command (median reported)."""
-    single_repeats: int
-    slow_repeats: int
-    pdf_repeats: int
-    """Runs of our PDF catalog builds."""
-    """Runs of the pandoc + WeasyPrint catalog loops (minutes each at full size)."""
-    parse_repeats: int
-    scale: int
-    """The large lesson is the seed's body this many times over."""
-    big_pandoc: bool
-    course_lessons: int
-    """Lessons of the generated course (modules of five)."""
-    preview_edits: int
-    """Saves of the seed lesson timed until the open preview page shows them."""
-
-
-FULL = Plan(
-    sizes=(50, 200),
-    repeats=3,
-    single_repeats=5,
-    slow_repeats=1,
-    pdf_repeats=2,
-    parse_repeats=300,
-    scale=50,
-    big_pandoc=True,
-    course_lessons=20,
-    preview_edits=20,
-)
-QUICK = Plan(
-    sizes=(10, 30),
-    repeats=2,
-    single_repeats=3,
-    slow_repeats=1,
-    pdf_repeats=1,
-    parse_repeats=100,
-    scale=5,
-    big_pandoc=False,
-    course_lessons=5,
-    preview_edits=5,
-)
-
-
-def pandoc_args(fmt: str, source: Path, out: Path) -> list[str | Path]:
-    """pandoc's nearest equivalent of each channel (it has no LMS JSON or SCORM writer)."""
-    if fmt == "pdf":
-        return ["pandoc", source, "--pdf-engine=weasyprint", "-o", out]
-    if fmt == "json":
-        return ["pandoc", source, "-t", "json", "-o", out]
-    if fmt == "scorm":
-        return ["pandoc", source, "-s", "-t", "html5", "-o", out.with_suffix(".html")]
-    return ["pandoc", source, "-o", out]
-
-
-PANDOC_LABEL = {
-    "pdf": "pandoc --pdf-engine=weasyprint",
-    "epub": "pandoc -o .epub",
-    "json": "pandoc -t json (AST, nearest)",
-    "scorm": "pandoc -s -t html5 (nearest)",
-}
 
 
 class Bench:
@@ -381,14 +309,6 @@ class Bench:
         for target in self.results.targets():
             if not target.met and target.key in commands:
                 self.results.profiles[target.key] = profile_cli(commands[target.key], ROOT)
-
-
-def pdf_pages(path: Path) -> int | None:
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        return None
-    return len(PdfReader(path).pages) if path.is_file() else None
 
 
 STEPS = {

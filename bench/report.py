@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .measure import Sample
 
 if TYPE_CHECKING:
-    from .__main__ import Plan
+    from .plan import Plan
 
 NOTES = Path(__file__).resolve().parent / "NOTES.md"
 # The goals of the speed issue (#18), each judged on ratios measured in one run.
