@@ -18,22 +18,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .server import _inside
+from .server import LocalServer
 
 RETURN_PAGE = b"<!DOCTYPE html><html lang=en><title>LMS</title><p id=back>Back in the LMS</p>"
 
 
-class LrsServer:
-    """Serves on 127.0.0.1 with an ephemeral port until ``close``."""
+class LrsServer(LocalServer):
+    """The LMS's launch side (packages, fetch URL) and its LRS."""
 
     def __init__(self) -> None:
-        self.packages: dict[str, Path] = {}
         self.tokens: dict[str, str] = {}
         """fetch key -> the token it hands out once."""
         self.fetched: dict[str, int] = {}
@@ -46,24 +43,7 @@ class LrsServer:
         """State and agent profile documents by ``document_key``."""
         self.log: list[tuple[str, str, dict[str, str]]] = []
         self.refuse_statements_from: int | None = None
-        self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def origin(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def serve_package(self, name: str, folder: Path) -> str:
-        """Serve ``folder`` under /pkg/<name>/ and return that URL."""
-        self.packages[name] = folder.resolve()
-        return f"{self.origin}/pkg/{name}/"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__()
 
     def requests(self, path: str, method: str | None = None) -> list[dict[str, str]]:
         """The queries of the logged requests to ``path`` (with ``method``), in order."""
@@ -177,9 +157,7 @@ class LrsServer:
                 self._send(200, json.dumps(body).encode())
 
             def _file(self, path: str) -> None:
-                name, _, rest = path.removeprefix("/pkg/").partition("/")
-                folder = server.packages.get(name)
-                target = _inside(folder, rest or "index.html") if folder else None
+                target = server.package_file(path)
                 if target is None or not target.is_file():
                     return self._send(404)
                 kinds = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}

@@ -19,13 +19,12 @@ HERE = Path(__file__).resolve().parent
 SCORM_AGAIN = (HERE.parent / "js" / "node_modules" / "scorm-again" / "dist").resolve()
 
 
-class LmsServer:
-    """Serves on 127.0.0.1 with an ephemeral port until ``close``."""
+class LocalServer:
+    """An HTTP server on 127.0.0.1 (ephemeral port, its own thread) until ``close``, serving
+    registered package folders under /pkg/<name>/; subclasses give the request handler."""
 
     def __init__(self) -> None:
         self.packages: dict[str, Path] = {}
-        self.commits: list[tuple[str, Any]] = []
-        self.requests: list[str] = []
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -41,9 +40,27 @@ class LmsServer:
         self.packages[name] = folder.resolve()
         return f"{self.origin}/pkg/{name}/"
 
+    def package_file(self, path: str) -> Path | None:
+        """The file a /pkg/<name>/<path> URL path names, never outside the package's folder."""
+        name, _, rest = path.removeprefix("/pkg/").partition("/")
+        folder = self.packages.get(name)
+        return _inside(folder, rest or "index.html") if folder else None
+
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
+
+
+class LmsServer(LocalServer):
+    """The SCORM LMS page with scorm-again, and the packages it launches."""
+
+    def __init__(self) -> None:
+        self.commits: list[tuple[str, Any]] = []
+        self.requests: list[str] = []
+        super().__init__()
 
     def _file(self, path: str) -> Path | None:
         if path == "/lms.html":
@@ -51,9 +68,7 @@ class LmsServer:
         if path.startswith("/scorm-again/"):
             return _inside(SCORM_AGAIN, path.removeprefix("/scorm-again/"))
         if path.startswith("/pkg/"):
-            name, _, rest = path.removeprefix("/pkg/").partition("/")
-            folder = self.packages.get(name)
-            return _inside(folder, rest or "index.html") if folder else None
+            return self.package_file(path)
         return None
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
