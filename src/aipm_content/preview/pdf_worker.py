@@ -28,7 +28,7 @@ GRACE_SECONDS = 5.0
 
 def _start_worker(parent: int) -> None:
     die_with_parent(parent)
-    import weasyprint  # noqa: F401  (once per worker, not per PDF)
+    from ..exporters.pdf import engine  # noqa: F401  (WeasyPrint once per worker, not per PDF)
 
 
 def render_in_worker(lesson: Lesson, options: PdfOptions) -> bytes | list[Diagnostic]:

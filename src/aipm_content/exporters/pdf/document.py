@@ -153,7 +153,7 @@ def layout(
     ``revise`` may ask for another layout once it sees where things fell (at most
     MAX_LAYOUTS in all), for wording that depends on the page.
     """
-    from weasyprint import CSS, HTML
+    from .engine import CSS, HTML
 
     fetcher = LessonFetcher(root, locate)
     base_url = LESSON_BASE if root is not None else None

@@ -16,10 +16,9 @@ from typing import Any, NoReturn
 from urllib.parse import quote, unquote, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
 from ...parse.diagnostics import Diagnostic
 from ...parse.limits import image_code, resolve_image
+from .engine import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 Locate = Callable[[str], tuple[str, int]]
 """Where a reference is written: (source path, line) for a URL or a relative src."""

@@ -1,0 +1,61 @@
+"""WeasyPrint is imported with one listing of the linker cache, not a subprocess per name."""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import subprocess
+import sys
+
+import pytest
+
+from aipm_content.exporters.pdf import engine
+
+# The names WeasyPrint 70 tries for its libraries on every platform, hits and misses alike.
+NAMES = [
+    "libgobject-2.0-0",
+    "gobject-2.0-0",
+    "gobject-2.0",
+    "pango-1.0",
+    "harfbuzz",
+    "harfbuzz-subset",
+    "harfbuzz-vector",
+    "libharfbuzz-vector-0.dll",
+    "fontconfig",
+    "fontconfig-1",
+    "pangoft2-1.0",
+    "c",
+    "m",
+]
+
+COUNT_SUBPROCESSES = """
+import sys
+started = []
+sys.addaudithook(lambda event, args: started.append(args[1]) if event == "subprocess.Popen" else None)
+import aipm_content.exporters.pdf.engine
+print(len(started), started)
+"""
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_cached_lookup_answers_as_ctypes_does(name: str) -> None:
+    listing = subprocess.run(
+        [engine.LDCONFIG, "-p"], capture_output=True, text=True, check=True, env={"LC_ALL": "C"}
+    ).stdout
+    machine = os.uname().machine + "-64"
+    quick = engine.cached_lookup(listing, engine.ABI.get(machine, "libc6"))
+    assert quick(name) == ctypes.util.find_library(name)
+
+
+def test_importing_weasyprint_runs_one_subprocess() -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_SUBPROCESSES], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    count, _, programs = done.stdout.partition(" ")
+    assert count == "1", programs  # ldconfig -p, where the standard lookup starts 54
+
+
+def test_the_standard_lookup_is_back_after_the_import() -> None:
+    assert ctypes.util.find_library.__module__ == "ctypes.util"
