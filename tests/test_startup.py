@@ -7,13 +7,18 @@ command imported is observed, not inferred from reading the code.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import pytest
+from pydantic import BaseModel, StringConstraints, TypeAdapter, ValidationError
 
+from aipm_content import Course, Lesson
+from aipm_content.model.channel import CHANNEL_PATTERN, Channel
 from conftest import SEED_MD
 
 HEAVY = ("weasyprint", "ebooklib", "playwright")
@@ -75,3 +80,49 @@ def test_the_harness_sees_a_rendering_library_when_one_is_loaded(tmp_path: Path)
     # Whether the export itself succeeds is tested elsewhere; here only the import matters.
     modules = modules_after(tmp_path, *args, codes=(0, 2))
     assert "ebooklib" in modules
+
+
+def patterns_in(schema: object) -> list[str]:
+    """Every ``pattern`` a core schema holds: each one is compiled when its validator is built."""
+    if isinstance(schema, dict):
+        own = [schema["pattern"]] if isinstance(schema.get("pattern"), str) else []
+        return own + [p for value in schema.values() for p in patterns_in(value)]
+    if isinstance(schema, list | tuple):
+        return [p for value in schema for p in patterns_in(value)]
+    return []
+
+
+COUNTED_UNICODE_REPEAT = re.compile(r"\\w[^{}]*\]?\{\d+(,\d*)?\}")
+
+
+@pytest.mark.parametrize("model", [Lesson, Course], ids=["lesson", "course"])
+def test_no_validator_compiles_a_counted_repeat_of_a_unicode_class(model: type[BaseModel]) -> None:
+    """pydantic-core's regex crate unrolls ``[\\w.-]{1,80}`` into 80 copies of the Unicode word
+    class: 0.09 s at every start, whether or not the lesson has a thread. Such a rule is
+    written as ``+`` and a length check (model/channel.py)."""
+    model.model_rebuild()  # a deferred model's schema is built on first use
+    found = patterns_in(model.__pydantic_core_schema__)
+    assert found, "the walk found the model's patterns"
+    assert [p for p in found if COUNTED_UNICODE_REPEAT.search(p)] == []
+
+
+CHANNELS = ["#a", "#", "a", "#a b", "#हिंदी", "#a\n", "#a.b-c_d", "#\u0663", "#a$", b"#abc", 5, None]
+CHANNELS += ["#" + "a" * 80, "#" + "a" * 81, "#" + "ि" * 80, "#" + "ि" * 81, b"#" + b"a" * 81]
+
+
+@pytest.mark.parametrize("value", CHANNELS, ids=range(len(CHANNELS)))
+def test_a_channel_is_checked_as_the_published_pattern_says(value: object) -> None:
+    """The cheap check accepts, refuses and reports exactly what the published pattern does."""
+
+    def outcome(adapter: TypeAdapter[str]) -> object:
+        try:
+            return adapter.validate_python(value)
+        except ValidationError as exc:
+            return exc.errors(include_url=False)
+
+    cheap: TypeAdapter[str] = TypeAdapter(Channel)
+    published: TypeAdapter[str] = TypeAdapter(
+        Annotated[str, StringConstraints(pattern=CHANNEL_PATTERN)]
+    )
+    assert outcome(cheap) == outcome(published)
+    assert cheap.json_schema() == published.json_schema()

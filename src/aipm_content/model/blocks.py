@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints, computed_field, field_validator, 
 from pydantic_core import PydanticCustomError
 
 from .base import Node
+from .channel import Channel
 from .ids import NodeId
 from .inline import RichText, check_href
 from .interaction import Interaction, Scoring
@@ -146,7 +147,7 @@ class Thread(Node):
 
     type: Literal["thread"] = "thread"
     id: NodeId
-    channel: Annotated[str, StringConstraints(pattern=r"^#[\w.-]{1,80}$")]
+    channel: Channel
     """The channel, e.g. "#ai-product-team"."""
     topic: Title | None = None
     """What the thread is about."""
