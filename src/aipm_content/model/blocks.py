@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import Field, StringConstraints, computed_field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .base import Node
+from .base import Node, empty_list
 from .channel import Channel
 from .ids import NodeId
 from .inline import RichText, check_href
@@ -130,7 +130,7 @@ class Message(Node):
     """The author's role, e.g. "Data Scientist"."""
     text: RichText
     """The message."""
-    reactions: list[Reaction] = Field(default_factory=list)
+    reactions: list[Reaction] = Field(default_factory=empty_list)
     """Reactions under the message, in order."""
 
     @field_validator("reactions")
@@ -164,11 +164,11 @@ class Exercise(Node):
     """The exercise title."""
     duration_minutes: int = Field(ge=1, le=240)
     """Time the exercise takes, 1 to 240 minutes."""
-    instructions: list[RichText] = Field(default_factory=list)
+    instructions: list[RichText] = Field(default_factory=empty_list)
     """Paragraphs before the steps."""
-    steps: list[RichText] = Field(default_factory=list)
+    steps: list[RichText] = Field(default_factory=empty_list)
     """Numbered steps."""
-    closing: list[RichText] = Field(default_factory=list)
+    closing: list[RichText] = Field(default_factory=empty_list)
     """Paragraphs after the steps (e.g. "Write 300 words. ...")."""
     word_target: int | None = Field(default=None, ge=1, le=100_000)
     """Words the learner is asked to write, if any."""
@@ -219,7 +219,7 @@ class Practice(Node):
     id: NodeId
     case: NodeId | None = None
     """Id of the judgment this practice answers; absent when it has its own scenario."""
-    scenario: list[RichText] = Field(default_factory=list)
+    scenario: list[RichText] = Field(default_factory=empty_list)
     """Its own situation, when it does not refer to a judgment."""
     question: RichText | None = None
     """Its own question, when it does not refer to a judgment."""
@@ -229,7 +229,7 @@ class Practice(Node):
     """Optional upper limit on the answer's length."""
     points: int = Field(default=10, ge=1, le=100)
     """Points for an answer that meets the minimum length."""
-    rubric: list[RubricKeyword] = Field(default_factory=list)
+    rubric: list[RubricKeyword] = Field(default_factory=empty_list)
     """Optional keywords that earn extra points."""
 
     @model_validator(mode="after")
@@ -287,7 +287,7 @@ class Decision(Node):
     """The decision's title."""
     scenario: list[RichText] = Field(min_length=1)
     """The situation, in one or more paragraphs."""
-    choices: list[Choice] = Field(default_factory=list)
+    choices: list[Choice] = Field(default_factory=empty_list)
     """The options; empty for an open decision, otherwise at least two."""
 
     @field_validator("choices")

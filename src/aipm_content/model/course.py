@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from ..parse.diagnostics import Diagnostic
-from .base import Node, collect_problems
+from .base import Node, collect_problems, empty_list
 from .blocks import Summary, Title
 from .ids import NodeId
 from .lesson import _BCP47, ActivityRef, Lesson
@@ -63,7 +63,7 @@ class Course(Node):
     """One-line summary of the course."""
     revision: datetime.date | None = None
     """Revision date; dates the outputs reproducibly."""
-    authors: list[Title] = Field(default_factory=list, max_length=50)
+    authors: list[Title] = Field(default_factory=empty_list, max_length=50)
     """Authors of the course."""
     mastery: int | None = Field(default=None, ge=0, le=100)
     """Percent of the course's points that passes it (none: completion alone)."""

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Node
+from .base import Node, empty_list
 
 
 class Scoring(Node):
@@ -36,9 +36,9 @@ class Interaction(Node):
     """``long-fill-in`` for free text, ``choice`` for a decision with choices."""
     description: str | None = None
     """Plain-text prompt of the interaction."""
-    choices: list[InteractionChoice] = Field(default_factory=list)
+    choices: list[InteractionChoice] = Field(default_factory=empty_list)
     """The options of a choice interaction."""
-    correctResponsesPattern: list[str] = Field(default_factory=list)
+    correctResponsesPattern: list[str] = Field(default_factory=empty_list)
     """Ids of the best choices; empty when no response is more correct than another."""
     scoring: Scoring | None = None
     """Score range; absent for ungraded activities."""

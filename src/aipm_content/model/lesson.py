@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..parse.diagnostics import Diagnostic
-from .base import Node, collect_problems
+from .base import Node, collect_problems, empty_list
 from .blocks import (
     ACTIVITY_TYPES,
     Activity,
@@ -100,7 +100,7 @@ class Section(Node):
     id: NodeId
     title: Title | None = None
     """Heading of the section; null for the introduction before the first heading."""
-    blocks: list[Block] = Field(default_factory=list)
+    blocks: list[Block] = Field(default_factory=empty_list)
     """The section's content in reading order."""
 
 
@@ -136,9 +136,9 @@ class Lesson(Node):
     """BCP 47 language tag, e.g. "en-IN"."""
     epigraph: Epigraph | None = None
     """Opening quotation, if any."""
-    authors: list[Title] = Field(default_factory=list)
+    authors: list[Title] = Field(default_factory=empty_list)
     """Authors, from the front matter."""
-    tags: list[Title] = Field(default_factory=list)
+    tags: list[Title] = Field(default_factory=empty_list)
     """Subject tags, from the front matter."""
     summary: Summary | None = None
     """One-paragraph summary, from the front matter."""
