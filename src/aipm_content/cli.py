@@ -10,31 +10,44 @@ from __future__ import annotations
 import sys
 import types
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal, NoReturn, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar, Union, get_args, get_origin
 
 import click
-from rich.console import Console
 
 from . import __version__
 from .api import SourceFormat, load_source
 from .parse.diagnostics import Diagnostic, LessonError, count_summary, error, printable
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from rich.console import Console
+
 F = TypeVar("F", bound=Callable[..., Any])
 SOURCE_FORMATS = ["markdown", "text", "json"]
 
-# emoji=False: rich would otherwise print a message's ":id:" (or a lesson's ":fire:") as an emoji.
-err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-out_console = Console(highlight=False, soft_wrap=True, emoji=False)
+
+@cache
+def console(stderr: bool = False) -> Console:
+    """rich's console on stdout or stderr, made when first needed: colour and trees need it,
+    plain messages do not (start-up: a command that only says "ok" never imports rich)."""
+    from rich.console import Console
+
+    # emoji=False: rich would otherwise print a message's ":id:" (or a lesson's ":fire:") as
+    # an emoji.
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
 def say(text: str) -> None:
-    """Print a message verbatim: no rich markup, and file names' control characters escaped."""
-    out_console.print(printable(text), markup=False)
+    """Print a message verbatim: no markup, and file names' control characters escaped (what
+    rich printed for it, unstyled, byte for byte)."""
+    click.echo(printable(text))
 
 
 def report(diagnostics: list[Diagnostic]) -> None:
     """Print every diagnostic, one per line, in the compiler-style format, then the counts."""
+    err_console = console(stderr=True)
     for diagnostic in diagnostics:
         colour = "red" if diagnostic.is_error else "yellow"
         err_console.print(
@@ -106,8 +119,8 @@ def guarded(func: F) -> F:
 def internal_error(exc: Exception) -> NoReturn:
     """Exit 1 with one line naming the fault (our bug, not the author's)."""
     fault = printable(f"internal error: {type(exc).__name__}: {exc}")
-    err_console.print(fault, markup=False)
-    err_console.print("please report this with the lesson that caused it", markup=False)
+    console(stderr=True).print(fault, markup=False)
+    console(stderr=True).print("please report this with the lesson that caused it", markup=False)
     sys.exit(1)
 
 
@@ -140,9 +153,10 @@ class Cli(click.Group):
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             return command
-        from .exporters.base import exporter_names
+        from .exporters.base import BUILTIN, exporter_names
 
-        if cmd_name not in exporter_names():
+        # A built-in channel needs no look through the installed packages' entry points.
+        if cmd_name not in BUILTIN and cmd_name not in exporter_names():
             return None
         return exporter_command(cmd_name)
 
@@ -172,7 +186,7 @@ def check(sources: tuple[Path, ...], source_format: SourceFormat | None, strict:
     Warnings are printed and leave the exit status 0, unless --strict.
     """
     from .api import is_course
-    from .model.course import Course
+    from .model.lesson import Lesson
     from .sources import list_sources
 
     problems: list[Diagnostic] = []
@@ -190,7 +204,7 @@ def check(sources: tuple[Path, ...], source_format: SourceFormat | None, strict:
         problems.extend(loaded.warnings)
         if strict and loaded.warnings:
             continue  # not ok: its warnings are errors here
-        if isinstance(loaded, Course):
+        if not isinstance(loaded, Lesson):  # a course
             counts = (
                 plural(len(loaded.modules), "module"),
                 plural(len(loaded.lessons), "lesson"),
@@ -287,8 +301,8 @@ def outline(source: Path, source_format: SourceFormat | None, as_json: bool) -> 
         root.children.extend(lesson_outline(lesson) for lesson in loaded.lessons)
     if as_json:
         click.echo(json.dumps(root.as_json(), ensure_ascii=False, indent=2))
-    elif out_console.is_terminal:
-        out_console.print(rich_tree(root))
+    elif console().is_terminal:
+        console().print(rich_tree(root))
     else:
         click.echo(outline_text(root), nl=False)
 
@@ -478,9 +492,9 @@ def exporter_command(name: str) -> click.Command:
             flags["theme_css"] = read_theme(theme_file)
         near = source if source.is_dir() else source.parent
         options = load_settings(model, name, flags, settings, near=near, theme_file=theme_file)
-        from .model.course import Course
+        from .model.lesson import Lesson
 
-        stem = lesson.id if isinstance(lesson, Course) else source.stem
+        stem = source.stem if isinstance(lesson, Lesson) else lesson.id  # a course: its id
         target = output or Path(f"{stem}{exporter.suffix}")
         try:
             exporter.export(lesson, target, options)
@@ -514,11 +528,32 @@ def exporter_command(name: str) -> click.Command:
     for field_name, field in model.model_fields.items():
         if field_name == "theme_css":  # the flag names a file; its text becomes the option
             css_file = click.Path(exists=True, dir_okay=False, path_type=Path)
-            theme = click.Option(["--theme", "theme_css"], type=css_file, help=field.description)
-            params.append(theme)
+            params.append(FieldOption(["--theme", "theme_css"], model, type=css_file))
             continue
         click_type, is_flag = _click_type(field.annotation)
         flag = "--" + field_name.replace("_", "-")
         decls = [f"{flag}/--no-{flag[2:]}" if is_flag else flag, field_name]
-        params.append(click.Option(decls, type=click_type, default=None, help=field.description))
+        params.append(FieldOption(decls, model, type=click_type, default=None))
     return click.Command(name, callback=run, params=params, help=exporter.description)
+
+
+class FieldOption(click.Option):
+    """The flag of an options-model field. Its help is the field's attribute docstring, read
+    from the source when first shown (``--help``, shell completion), not at every export."""
+
+    def __init__(self, decls: list[str], model: type[BaseModel], **attrs: Any) -> None:
+        self._model = model
+        self._help: str | None = None
+        super().__init__(decls, **attrs)
+
+    @property
+    def help(self) -> str | None:
+        if self._help is None and self.name is not None:
+            from .attribute_docs import field_docs
+
+            self._help = field_docs(self._model).get(self.name)
+        return self._help
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._help = value

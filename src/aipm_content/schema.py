@@ -3,11 +3,7 @@ from the model."""
 
 from __future__ import annotations
 
-import ast
-import inspect
 import json
-from functools import cache
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +11,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from .attribute_docs import field_docs
 from .model.course import COURSE_SCHEMA_VERSION, Course
 from .model.lesson import SCHEMA_VERSION, Lesson
 
@@ -45,36 +42,6 @@ class _Generator(GenerateJsonSchema):
                 if doc and field.description is None and key in properties:
                     properties[key].setdefault("description", doc)
         return json_schema
-
-
-@cache
-def field_docs(cls: type[BaseModel]) -> dict[str, str]:
-    """Field name -> the docstring under it, in the class that last annotated the field
-    (pydantic's ``use_attribute_docstrings`` rule)."""
-    docs: dict[str, str] = {}
-    for name in cls.model_fields:
-        owner = next((k for k in cls.__mro__ if name in inspect.get_annotations(k)), None)
-        if owner is not None and (doc := _own_docs(owner).get(name)):
-            docs[name] = doc
-    return docs
-
-
-@cache
-def _own_docs(cls: type) -> dict[str, str]:
-    """Docstrings written right after an annotated attribute in ``cls``'s own body."""
-    tree = ast.parse(inspect.cleandoc("\n" + inspect.getsource(cls)))
-    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
-    found: dict[str, str] = {}
-    for before, after in pairwise(body):
-        if (
-            isinstance(before, ast.AnnAssign)
-            and isinstance(before.target, ast.Name)
-            and isinstance(after, ast.Expr)
-            and isinstance(after.value, ast.Constant)
-            and isinstance(after.value.value, str)
-        ):
-            found[before.target.id] = inspect.cleandoc(after.value.value)
-    return found
 
 
 def _strip_discriminators(node: Any) -> Any:

@@ -10,7 +10,6 @@ symlinks leaving the project root (the folder holding the settings folder).
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +67,8 @@ def _line_of(text: str, key: str) -> int:
 
 def read_toml(path: Path) -> tuple[dict[str, Any], dict[str, str], str]:
     """(values by field name, the author's spelling of each key, the file's text)."""
+    import tomllib  # only when there is a settings file
+
     text = read_project_file(path, "settings file")
     try:
         raw = tomllib.loads(text)

@@ -9,18 +9,18 @@ from __future__ import annotations
 import contextlib
 import importlib
 from collections.abc import Iterator
-from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from ..deadline import deadline
-from ..model.course import Course
 from ..model.lesson import Lesson
 from ..parse.diagnostics import Diagnostic, LessonError, error
-from .theme import theme_problems
+
+if TYPE_CHECKING:
+    from ..model.course import Course
 
 ENTRY_POINT_GROUP = "aipm_content.exporters"
 
@@ -34,9 +34,15 @@ BUILTIN: dict[str, str] = {
 
 
 class ExportOptions(BaseModel):
-    """Base of every exporter's options; fields become CLI flags and settings-file keys."""
+    """Base of every exporter's options; fields become CLI flags and settings-file keys.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    The attribute docstrings under the fields are the flags' help, which the CLI reads only
+    when help is shown (``attribute_docs``). Start-up: extracting them at class creation
+    parsed each options class's source at every export (~10 ms a class), and building every
+    class's validator there (this base's too) built ones no export uses.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class TimedOptions(ExportOptions):
@@ -76,6 +82,8 @@ class ThemedOptions(TimedOptions):
     def _styles_only(cls, css: str | None) -> str | None:
         # Style rules only: nothing it could fetch (fonts, images, other sheets) and no legacy
         # script hooks, so an override cannot reach outside the book, package or lesson folder.
+        from .theme import theme_problems  # tinycss2: only when there is a theme to check
+
         problems = theme_problems(css) if css is not None else []
         if problems:
             first = problems[0]
@@ -119,6 +127,8 @@ def course_unsupported(course: Course, channel: str) -> LessonError:
 
 def exporter_names() -> list[str]:
     """Built-in channels first, then those installed through entry points."""
+    from importlib.metadata import entry_points
+
     names = list(BUILTIN)
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if ep.name not in names:
@@ -130,6 +140,8 @@ def get_exporter(name: str) -> Exporter:
     """Import and return the exporter registered as ``name``."""
     target = BUILTIN.get(name)
     if target is None:
+        from importlib.metadata import entry_points
+
         found = [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == name]
         if not found:
             raise KeyError(f"no exporter named {name!r} (known: {', '.join(exporter_names())})")
