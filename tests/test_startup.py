@@ -73,6 +73,31 @@ def test_command_imports_no_rendering_library(tmp_path: Path, args: list[str]) -
         assert "aipm_content.parse.build" in modules
 
 
+NOT_NEEDED = {
+    # rich prints only colour and trees; tinycss2 checks a theme, and the seed has none;
+    # tomllib reads a settings file (the seed's project has none for JSON); jinja2 and lxml
+    # render HTML and XML; the course classes are for courses.
+    "check": ["rich", "tinycss2", "tomllib", "jinja2", "lxml", "aipm_content.model.course"],
+    "json": ["rich", "tinycss2", "tomllib", "jinja2", "lxml", "aipm_content.model.course"],
+    "epub": ["rich", "tinycss2", "weasyprint", "playwright"],
+    "scorm": ["rich", "tinycss2", "ebooklib", "lxml", "weasyprint", "playwright"],
+}
+
+
+@pytest.mark.parametrize("command", list(NOT_NEEDED))
+def test_a_command_imports_only_what_it_uses(tmp_path: Path, command: str) -> None:
+    args = [command, str(SEED_MD)]
+    if command != "check":
+        args += ["-o", f"lesson.{command}"]
+    modules = modules_after(tmp_path, *args)
+    unused = NOT_NEEDED[command]
+    assert (
+        sorted(m for m in modules if m in unused or m.startswith(tuple(u + "." for u in unused)))
+        == []
+    )
+    assert "aipm_content.parse.build" in modules
+
+
 def test_the_harness_sees_a_rendering_library_when_one_is_loaded(tmp_path: Path) -> None:
     """Control: a catalog worker set up for EPUB imports ebooklib, and the record shows it."""
     folder = tmp_path / "content"

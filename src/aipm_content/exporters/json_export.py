@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import field_validator
 
-from ..model.course import Course
 from ..model.lesson import Lesson, check_base_iri
 from .base import ExportOptions, TimedOptions, time_limit
 from .output import write_atomic
+
+if TYPE_CHECKING:
+    from ..model.course import Course
 
 
 class JsonOptions(TimedOptions):
@@ -57,10 +59,10 @@ class JsonExporter:
 
     def export(self, lesson: Lesson | Course, out: Path, options: JsonOptions) -> Path:
         with time_limit(lesson, options.timeout, "the JSON export"):
-            if isinstance(lesson, Course):
-                data = lesson_json(course_with_base_iri(lesson, options.base_iri))
-            else:
+            if isinstance(lesson, Lesson):
                 data = lesson_json(with_base_iri(lesson, options.base_iri))
+            else:  # a course (its classes are imported only when one is read)
+                data = lesson_json(course_with_base_iri(lesson, options.base_iri))
         return write_atomic(out, data)
 
 

@@ -10,18 +10,22 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
 
-from ..model.course import MAX_COURSE_LESSONS, MAX_MODULES, Course
 from ..model.ids import ID_PATTERN, slugify
 from ..model.lesson import Lesson
 from ..model.links import lesson_links
 from .diagnostics import Diagnostic, LessonError
 from .validate import error_code
 from .yaml_mapping import YamlLimit, compose_bounded
+
+if TYPE_CHECKING:
+    from ..model.course import Course
+# The course model is imported when a course is read: every command asks course_path whether
+# its source is a course, and a lesson needs none of the course classes.
 
 COURSE_FILE = "course.yml"
 MAX_COURSE_FILE_BYTES = 200_000
@@ -144,6 +148,7 @@ class _Entry:
 def read_course(path: Path, *, load_lesson: Any = None) -> Course:
     """The course described by ``path`` (a ``course.yml``); LessonError lists every problem."""
     from ..api import load, read_source
+    from ..model.course import Course
 
     where = str(path)
     reader = _Reader(where)
@@ -217,6 +222,8 @@ def _revision(
 
 def _modules(items: list[yaml.Node], reader: _Reader) -> tuple[list[dict[str, Any]], list[_Entry]]:
     """Each module's id, title and lesson entries; and every entry in course order."""
+    from ..model.course import MAX_COURSE_LESSONS, MAX_MODULES
+
     if len(items) > MAX_MODULES:
         message = f"a course holds at most {MAX_MODULES} modules"
         reader.fail(items[MAX_MODULES], "too-large", message)
