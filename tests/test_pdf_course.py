@@ -15,7 +15,8 @@ import pytest
 
 from aipm_content import load_course
 from aipm_content.exporters.pdf import EXPORTER, PdfOptions
-from aipm_content.exporters.pdf.course import Part, course_links, lesson_part_html
+from aipm_content.exporters.pdf.course import Part, course_links, part_context
+from aipm_content.exporters.pdf.document import part_html
 from aipm_content.model.course import Course
 from aipm_content.parse.diagnostics import LessonError
 
@@ -215,7 +216,10 @@ def test_ids_are_unique_across_lessons(course: Course) -> None:
     seen: dict[str, str] = {}
     for number, (module, lessons) in enumerate(course.module_lessons(), start=1):
         for lesson in lessons:
-            html = lesson_part_html(Part(lesson, module, number, False), PdfOptions(), links)
+            context = part_context(Part(lesson, module, number, False), links)
+            html = "".join(
+                part_html(lesson, PdfOptions(), part, **context) for part in ("body", "key")
+            )
             for found in re.findall(r' id="([^"]+)"', html):
                 assert found not in seen, (found, seen.get(found), lesson.id)
                 seen[found] = lesson.id

@@ -25,6 +25,15 @@ LABELS = MappingProxyType(
         "lessons": "Lessons",
         "skip_to_lesson": "Skip to the lesson",
         "next_lesson": "Next lesson",
+        "page_ref": "page",
+        # print references that carry no page number (the page is not known when laid out)
+        "key_feedback": "Feedback and scores for each choice",
+        "key_at_end": "in the answer key at the end of this lesson",
+        "case_above": "in the judgment case above",
+        "case_below": "in the judgment case below",
+        "case_earlier": "in the judgment case earlier in this section",
+        "case_later": "in the judgment case later in this section",
+        "case_in_section": "in the judgment case in the section",
         # kinds, as listed in contents and on the title page
         "exercise": "Exercise",
         "judgment": "Judgment",

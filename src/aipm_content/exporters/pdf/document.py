@@ -1,28 +1,23 @@
-"""Lesson -> print HTML -> PDF bytes, with WeasyPrint confined to the lesson's folder."""
+"""Lesson -> print HTML -> PDF bytes: the handout's parts, laid out each once and joined."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import os
-from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from ...model.blocks import Block
 from ...model.lesson import Lesson, activity_title
-from ...parse.diagnostics import LessonError
 from ...render.html import TEMPLATES, environment, render_section, themed
 from ...render.labels import LABELS
 from . import PdfOptions
-from .fetcher import LESSON_BASE, LessonFetcher, Locate, RefusedResource, nowhere
+from .press import Press, anchor_pages, front_first, write
 
 THEME = TEMPLATES.parent / "themes" / "default" / "print.css"
 PAPER = {"a4": "A4", "letter": "letter"}
-FONT_EPOCH = "1577836800"
-"""2020-01-01T00:00:00Z: the fixed time stamped into re-saved fonts."""
 # Spelled out here rather than through strftime, whose month names follow the locale.
 MONTHS = (
     "January",
@@ -58,6 +53,7 @@ def print_environment() -> Environment:
         answer_lines=lambda chars: min(30, max(4, -(-chars // CHARS_PER_LINE) + 2)),
         truncate_words=_truncate,
         activity_verb=_activity_verb,
+        data_page=lambda page: Markup(' data-page="{}"').format(page) if page else "",
     )
     return env
 
@@ -93,29 +89,37 @@ def _initials(name: str) -> str:
     return "".join(letters[:2]).upper() or "?"
 
 
-def lesson_html(
-    lesson: Lesson, options: PdfOptions, nearby_cases: Mapping[str, str] | None = None
-) -> str:
-    """The whole handout as one HTML document (title page, contents, sections, answer key).
-
-    ``nearby_cases`` maps a practice's id to "above" or "below" when the judgment case it
-    answers is printed on the same page, where "on page N" would point at the page itself.
-    """
-    env = print_environment()
-    count = len(lesson.sections)
-    nearby = dict(nearby_cases or {})
-    sections = [
-        render_section("print", lesson, i, options=options, nearby_cases=nearby)
-        for i in range(count)
-    ]
-    template = env.get_template("document.html.j2")
+def lesson_html(lesson: Lesson, options: PdfOptions) -> str:
+    """The whole handout as one HTML document (title page, contents, sections, answer key),
+    without page numbers: the browser's print view. The PDF lays these parts out apart."""
+    template = print_environment().get_template("document.html.j2")
     return template.render(
-        lesson=lesson,
-        sections=sections,
-        options=options,
-        revised=_revised(lesson.revision),
-        **answer_key_blocks(lesson),
+        **lesson_context(lesson, options), sections=sections_html(lesson, options)
     )
+
+
+def lesson_context(
+    lesson: Lesson, options: PdfOptions, pages: Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    """What every print template of ``lesson`` is given: ``page_of`` prints ``pages``."""
+    known = dict(pages or {})
+    return {
+        "lesson": lesson,
+        "options": options,
+        "revised": _revised(lesson.revision),
+        "page_of": lambda anchor: str(known[anchor]) if anchor in known else None,
+        **answer_key_blocks(lesson),
+    }
+
+
+def sections_html(lesson: Lesson, options: PdfOptions, **context: Any) -> list[str]:
+    """Every section of ``lesson`` as print HTML."""
+    print_environment()  # the print filters, on the environment render_section uses
+    places = case_places(lesson)
+    return [
+        render_section("print", lesson, i, options=options, case_places=places, **context)
+        for i in range(len(lesson.sections))
+    ]
 
 
 def answer_key_blocks(lesson: Lesson) -> dict[str, list[Block]]:
@@ -139,161 +143,116 @@ def lesson_css(options: PdfOptions, extra: str = "") -> str:
     return themed(default, options.theme_css)
 
 
-Revise = Callable[[Any], str | None]
-"""Looks at a laid-out WeasyPrint document; returns HTML to lay out instead, or None."""
-MAX_LAYOUTS = 4
-
-
-def layout(
-    html: str, css: str, root: Path | None, locate: Locate = nowhere, revise: Revise | None = None
-) -> Any:
-    """``html`` laid out as a WeasyPrint document (PDF/UA tagged); every resource goes through
-    a LessonFetcher for ``root``.
-
-    ``revise`` may ask for another layout once it sees where things fell (at most
-    MAX_LAYOUTS in all), for wording that depends on the page.
-    """
-    from .engine import CSS, HTML
-
-    fetcher = LessonFetcher(root, locate)
-    base_url = LESSON_BASE if root is not None else None
-    with weasyprint_errors():
-        stylesheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher)
-        for _ in range(MAX_LAYOUTS):
-            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-            rendered = document.render(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
-            again = revise(rendered) if revise is not None else None
-            if again is None:
-                break
-            html = again
-    keep_only_web_links(rendered)
-    return rendered
-
-
-def write(document: Any) -> bytes:
-    """The PDF/UA bytes of a laid-out document (or of pages joined with ``Document.copy``)."""
-    with weasyprint_errors():
-        data: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
-    return data
-
-
-def render_pdf(
-    html: str, css: str, root: Path | None, locate: Locate = nowhere, revise: Revise | None = None
-) -> bytes:
-    """PDF/UA bytes for ``html``; every resource goes through a LessonFetcher for ``root``."""
-    return write(layout(html, css, root, locate, revise))
-
-
-@contextlib.contextmanager
-def weasyprint_errors() -> Iterator[None]:
-    """Pinned font time stamps, and a refused resource as the author's located error."""
-    try:
-        with fixed_font_timestamps():
-            yield
-    except RefusedResource as exc:
-        raise LessonError([exc.diagnostic]) from None
-
-
-WEB_SCHEMES = ("http://", "https://", "mailto:")
-
-
-def keep_only_web_links(document: Any) -> None:
-    """Drop link annotations a reader cannot follow safely.
-
-    WeasyPrint resolves a relative href against the lesson's folder, so ``other.md`` would
-    become a ``file:`` link leaking the build machine's path. Internal links (#fragments) and
-    http(s)/mailto links stay, and the link text always stays. Attachments stay so the fetcher
-    refuses them loudly.
-    """
-    for page in document.pages:
-        page.links[:] = [
-            link
-            for link in page.links
-            if link[0] in ("internal", "attachment") or link[1].startswith(WEB_SCHEMES)
-        ]
-
-
-@contextlib.contextmanager
-def fixed_font_timestamps() -> Iterator[None]:
-    """Pin the font 'modified' time fontTools writes when WeasyPrint rebuilds the emoji font.
-
-    fontTools stamps re-saved fonts with the current time unless SOURCE_DATE_EPOCH is set,
-    which would make two exports of the same lesson differ.
-    """
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = FONT_EPOCH
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
 def lesson_pdf(lesson: Lesson, options: PdfOptions) -> bytes:
-    """The handout of ``lesson`` as PDF bytes."""
-    adjacent = adjacent_cases(lesson)
-    revise = case_references(
-        lesson, "", lambda nearby: lesson_html(lesson, options, nearby), adjacent
-    )
-    return render_pdf(
-        lesson_html(lesson, options, adjacent),
-        lesson_css(options),
-        lesson.source_dir,
-        lesson.source_line,
-        revise,
-    )
+    """The handout of ``lesson`` as PDF bytes: its sections and answer key laid out, then its
+    title page and contents with their pages known (press.front_first)."""
+    press = Press(lesson_css(options), lesson.source_dir, lesson.source_line)
+
+    def front(pages: Mapping[str, int] | None) -> Any:
+        context = lesson_context(lesson, options, pages or placeholders(lesson))
+        html = print_environment().get_template("handout-front.html.j2").render(**context)
+        return press.lay_out(html, lesson.source_dir, lesson.source_line)
+
+    def rest(first_page: int) -> tuple[list[Any], dict[str, int]]:
+        return lay_out_lesson(press, lesson, options, first_page)
+
+    return write(front_first(front, rest, handout_front_pages(lesson)))
 
 
-def adjacent_cases(lesson: Lesson) -> dict[str, str]:
-    """Practices printed right after (or before) the judgment case they answer, with "above"
-    (or "below"): true wherever the page breaks, so they need no page number, and the usual
-    case needs no second layout to find out whether the two share a page."""
-    found: dict[str, str] = {}
-    for section in lesson.sections:
-        blocks = section.blocks
-        for index, block in enumerate(blocks):
-            if block.type != "practice" or block.case is None:
-                continue
-            if index > 0 and blocks[index - 1].id == block.case:
-                found[block.id] = "above"
-            elif index + 1 < len(blocks) and blocks[index + 1].id == block.case:
-                found[block.id] = "below"
-    return found
+def lay_out_lesson(
+    press: Press, lesson: Lesson, options: PdfOptions, first_page: int, **context: Any
+) -> tuple[list[Any], dict[str, int]]:
+    """A lesson's sections, then its answer key, each laid out once from ``first_page`` on:
+    the documents, and the page of every anchor in them (``context`` as for part_html)."""
+    root, locate = lesson.source_dir, lesson.source_line
+    body = press.lay_out(part_html(lesson, options, "body", **context), root, locate, first_page)
+    documents, pages = [body], anchor_pages(body, first_page)
+    blocks = answer_key_blocks(lesson)
+    if options.answer_key and any(blocks.values()):
+        key_page = first_page + len(body.pages)
+        html = part_html(lesson, options, "key", pages, **context)
+        documents.append(press.lay_out(html, root, locate, key_page))
+        pages.update(anchor_pages(documents[1], key_page))
+    return documents, pages
 
 
-def case_references(
+def part_html(
     lesson: Lesson,
-    prefix: str,
-    rebuild: Callable[[dict[str, str]], str],
-    settled: Mapping[str, str] | None = None,
-) -> Revise:
-    """The reviser of a lesson's practice-to-case references (html ids start with ``prefix``).
+    options: PdfOptions,
+    part: str,
+    pages: Mapping[str, int] | None = None,
+    **context: Any,
+) -> str:
+    """One laid-out part of a lesson as an HTML document: ``body``, its sections (after its
+    title block when ``context`` has a ``title_id``, as in a course), or ``key``, its answer
+    key printing the ``pages`` of the blocks it scores."""
+    context = {"title_id": None, "body_class": "", **context}
+    sections = sections_html(lesson, options, **context) if part == "body" else []
+    template = print_environment().get_template("lesson-part.html.j2")
+    return template.render(
+        **lesson_context(lesson, options, pages), **context, part=part, sections=sections
+    )
 
-    A practice refers to its judgment case by page; when both land on one page it says
-    "above" (or "below") instead, which needs a second layout. Only references switch, each
-    at most once, and the shorter wording cannot push its practice to a later page.
-    ``settled`` references (adjacent_cases) were laid out with their wording already.
-    """
-    nearby: dict[str, str] = dict(settled or {})
-    order = {block.id: n for n, (_, block) in enumerate(lesson.blocks())}
 
-    def revise(document: Any) -> str | None:
-        page_of = {name: n for n, page in enumerate(document.pages) for name in page.anchors}
-        found = dict(nearby)
-        for _, block in lesson.blocks():
-            if block.type != "practice" or block.case is None or block.id in found:
+PLACEHOLDER = 999
+"""Printed for every page number of a front laid out only to learn its length."""
+
+
+def placeholders(lesson: Lesson) -> dict[str, int]:
+    """PLACEHOLDER for every anchor the handout's contents names."""
+    return dict.fromkeys(contents_anchors(lesson), PLACEHOLDER)
+
+
+def contents_anchors(lesson: Lesson) -> Iterator[str]:
+    for section in lesson.sections:
+        yield f"{section.id}-title" if section.title else section.id
+        yield from (block.id for block in section.blocks if block.type in ACTIVITIES)
+    yield "answer-key-title"
+
+
+ACTIVITIES = ("exercise", "decision", "judgment", "practice")
+ONE_PAGE_UNITS = 22.0
+"""A contents sure to fit one page, in lines of a section's entry (11 pt, 3 mm apart; an
+activity's takes 0.7 of one, the heading 1): letter paper holds 27, A4 30."""
+COVER_ACTIVITIES = 8
+"""Activities the title page lists with room to spare (letter paper holds 11)."""
+
+
+def handout_front_pages(lesson: Lesson) -> int | None:
+    """2 (title page, one page of contents) when that is sure enough, else None."""
+    entries = [(1.0, s.title or "") for s in lesson.sections]
+    entries += [(0.7, "") for _, b in lesson.blocks() if b.type in ACTIVITIES]
+    if len(entries) - len(lesson.sections) > COVER_ACTIVITIES:
+        return None
+    return 2 if contents_units(entries) <= ONE_PAGE_UNITS else None
+
+
+def contents_units(entries: list[tuple[float, str]]) -> float:
+    """How many section-entry lines ``entries`` (weight, title) take; a long title wraps."""
+    return sum(weight * (1 + len(title) // 70) for weight, title in entries) + 1.0
+
+
+def case_places(lesson: Lesson) -> dict[str, str]:
+    """Where each practice's judgment case is printed, in words (its page is not known when
+    the practice is laid out): right before or after it "above" or "below", else earlier or
+    later in the section, else in the section it is in."""
+    where: dict[str, tuple[int, int]] = {}  # the first of an id, as lesson.find takes it
+    for s, section in enumerate(lesson.sections):
+        for b, block in enumerate(section.blocks):
+            where.setdefault(block.id, (s, b))
+    found: dict[str, str] = {}
+    for s, section in enumerate(lesson.sections):
+        for b, block in enumerate(section.blocks):
+            if block.type != "practice" or block.case not in where:
                 continue
-            here = page_of.get(f"{prefix}{block.id}-case-ref")
-            if here == page_of.get(f"{prefix}{block.case}", -1):
-                found[block.id] = "above" if order[block.case] < order[block.id] else "below"
-        if found == nearby:
-            return None
-        nearby.update(found)
-        return rebuild(nearby)
-
-    return revise
+            case_s, case_b = where[block.case]
+            if case_s != s:
+                home = lesson.sections[case_s].title or LABELS["introduction"]
+                found[block.id] = f"{LABELS['case_in_section']} “{home}”"
+                continue
+            key = {b - 1: "case_above", b + 1: "case_below"}.get(case_b)
+            found[block.id] = LABELS[key or ("case_earlier" if case_b < b else "case_later")]
+    return found
 
 
 def _revised(revision: datetime.date | None) -> str | None:
