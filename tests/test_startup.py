@@ -73,14 +73,16 @@ def test_command_imports_no_rendering_library(tmp_path: Path, args: list[str]) -
         assert "aipm_content.parse.build" in modules
 
 
+COMMON = ["rich", "tinycss2", "weasyprint", "playwright", "aipm_content.attribute_docs"]
 NOT_NEEDED = {
-    # rich prints only colour and trees; tinycss2 checks a theme, and the seed has none;
-    # tomllib reads a settings file (the seed's project has none for JSON); jinja2 and lxml
-    # render HTML and XML; the course classes are for courses.
-    "check": ["rich", "tinycss2", "tomllib", "jinja2", "lxml", "aipm_content.model.course"],
-    "json": ["rich", "tinycss2", "tomllib", "jinja2", "lxml", "aipm_content.model.course"],
-    "epub": ["rich", "tinycss2", "weasyprint", "playwright"],
-    "scorm": ["rich", "tinycss2", "ebooklib", "lxml", "weasyprint", "playwright"],
+    # rich prints only colour and trees; tinycss2 checks a theme, and the seed has none; the
+    # flags' help (attribute_docs) is read when help is shown; tomllib reads a settings file
+    # (the seed's project has none for JSON); jinja2 and lxml render HTML and XML; the course
+    # classes are for courses.
+    "check": [*COMMON, "tomllib", "jinja2", "lxml", "ebooklib", "aipm_content.model.course"],
+    "json": [*COMMON, "tomllib", "jinja2", "lxml", "ebooklib", "aipm_content.model.course"],
+    "epub": COMMON,
+    "scorm": [*COMMON, "ebooklib", "lxml"],
 }
 
 
@@ -96,6 +98,46 @@ def test_a_command_imports_only_what_it_uses(tmp_path: Path, command: str) -> No
         == []
     )
     assert "aipm_content.parse.build" in modules
+
+
+# Runs the CLI and writes the pydantic models whose validator the process built to argv[1].
+BUILT_HARNESS = """
+import atexit, json, sys
+from pydantic import BaseModel
+def built():
+    found, stack = [], [BaseModel]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls is not BaseModel and cls.__dict__.get("__pydantic_complete__"):
+            found.append(cls.__qualname__)
+    return sorted(found)
+atexit.register(lambda: open(sys.argv[1], "w").write(json.dumps(built())))
+from aipm_content.cli import main
+main(sys.argv[2:], prog_name="aipm-export")
+"""
+LESSON_VALIDATORS = ["ActivityRef", "Interaction", "Lesson", "Scoring"]
+
+
+@pytest.mark.parametrize(
+    ("command", "options"), [("check", []), ("json", ["JsonOptions"]), ("scorm", ["ScormOptions"])]
+)
+def test_a_command_builds_only_the_validators_it_uses(
+    tmp_path: Path, command: str, options: list[str]
+) -> None:
+    """Validators are built on first use (model/base.py, exporters/base.py): the lesson's, and
+    the chosen channel's options, not the option base classes' nor the course's."""
+    record = tmp_path / "built.json"
+    args = [command, str(SEED_MD)] + ([] if command == "check" else ["-o", f"out.{command}"])
+    run = subprocess.run(
+        [sys.executable, "-c", BUILT_HARNESS, str(record), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert json.loads(record.read_text(encoding="utf-8")) == sorted(LESSON_VALIDATORS + options)
 
 
 def test_the_harness_sees_a_rendering_library_when_one_is_loaded(tmp_path: Path) -> None:
