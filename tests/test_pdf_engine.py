@@ -31,7 +31,10 @@ NAMES = [
 COUNT_SUBPROCESSES = """
 import sys
 started = []
-sys.addaudithook(lambda event, args: started.append(args[1]) if event == "subprocess.Popen" else None)
+def seen(event, args):
+    if event == "subprocess.Popen":
+        started.append(args[1])
+sys.addaudithook(seen)
 import aipm_content.exporters.pdf.engine
 print(len(started), started)
 """
