@@ -18,10 +18,10 @@ from pathlib import Path
 
 from . import report
 from .commands import AIPM, ENV, FORMATS, PANDOC_LABEL, ROOT, SUFFIX, pandoc_args, pdf_pages
-from .engine import weasyprint_args, write_inputs
+from .engine import ONE_DOCUMENT, weasyprint_args, write_course_inputs, write_inputs
 from .generate import SEED, write_catalog, write_course, write_scaled
 from .machine import describe
-from .measure import CommandFailed, Sample, run_once
+from .measure import Sample, run_once
 from .plan import FULL, QUICK, Plan
 from .profile import profile_cli, profile_function
 
@@ -237,25 +237,23 @@ class Bench:
         self.results.big_pages = pdf_pages(out / "ours.pdf")
 
     def course(self) -> None:
-        """A generated course as one PDF workbook and one EPUB book: time and peak memory."""
+        """A generated course as one PDF workbook, beside the same workbook laid out as one
+        document by the bare WeasyPrint CLI, and as one EPUB book: time and peak memory."""
         folder = self.work / f"course-{self.plan.course_lessons}"
         course = write_course(folder, self.plan.course_lessons)
-        rows: list[Sample] = []
-        for fmt in ("pdf", "epub"):
-            argv: list[str | Path] = [AIPM, fmt, course, "-o", folder / f"course{SUFFIX[fmt]}"]
-            try:
-                mine, _ = self.interleaved(
-                    (f"aipm-export {fmt} course.yml", [*argv, "--settings", self.settings]),
-                    None,
-                    1,
-                )
-            except CommandFailed as exc:
-                if "course-unsupported" not in str(exc):
-                    raise
-                self.results.course_missing.append(fmt)
-                continue
-            rows.append(mine)
-        self.results.course = rows
+        html, css = write_course_inputs(course, folder / "one-document")
+        ours: list[str | Path] = [AIPM, "pdf", course, "-o", folder / "course.pdf"]
+        mine, whole = self.interleaved(
+            ("aipm-export pdf course.yml", [*ours, "--settings", self.settings]),
+            (ONE_DOCUMENT, [weasyprint_args(html, css, folder / "one-document.pdf")]),
+            1,
+        )
+        book: list[str | Path] = [AIPM, "epub", course, "-o", folder / "course.epub"]
+        epub, _ = self.interleaved(
+            ("aipm-export epub course.yml", [*book, "--settings", self.settings]), None, 1
+        )
+        assert whole is not None
+        self.results.course = [mine, whole, epub]
         self.results.course_pages = pdf_pages(folder / "course.pdf")
 
     def preview(self) -> None:

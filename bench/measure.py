@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -49,28 +49,40 @@ class CommandFailed(RuntimeError):
     pass
 
 
+# Run by a fresh ``python -S`` between the benchmark and each command. A child's peak RSS
+# (ru_maxrss) starts at its parent's size when it is forked, and the benchmark's own process
+# holds the parsed lessons and WeasyPrint (hundreds of MB): measured straight from it, every
+# command would seem at least that large. Forked from this small launcher, it starts small.
+LAUNCHER = """
+import os, sys, time
+start = time.perf_counter()
+devnull = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
+pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ, file_actions=devnull)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+print(os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
+"""
+
+
 def run_once(
     argv: Sequence[str | Path], env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> tuple[float, int, float]:
     """(wall seconds, peak RSS in kB, CPU seconds) of one run; the rusage from wait4 covers
     the command and every descendant it reaped (pool workers, pandoc's weasyprint)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [str(a) for a in argv],
+    proc = subprocess.run(
+        [sys.executable, "-S", "-c", LAUNCHER, *map(str, argv)],
         env=env,
         cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        capture_output=True,
+        check=False,
     )
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        text = err.decode(errors="replace")[-2000:]
-        raise CommandFailed(f"{' '.join(map(str, argv))} exited {proc.returncode}: {text}")
-    return seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    text = proc.stderr.decode(errors="replace")[-2000:]
+    if proc.returncode != 0:  # the launcher itself failed: no such command, say
+        raise CommandFailed(f"{' '.join(map(str, argv))} did not start: {text}")
+    code, seconds, peak, cpu = proc.stdout.decode().split()
+    if code != "0":
+        raise CommandFailed(f"{' '.join(map(str, argv))} exited {code}: {text}")
+    return float(seconds), int(peak), float(cpu)
 
 
 def time_function(label: str, func: Callable[[], object], repeats: int, warmup: int = 5) -> Sample:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .engine import ONE_DOCUMENT
 from .measure import Sample
 
 if TYPE_CHECKING:
@@ -48,8 +49,6 @@ class Results:
     course: list[Sample] = field(default_factory=list)
     """The generated course as PDF and EPUB."""
     course_pages: int | None = None
-    course_missing: list[str] = field(default_factory=list)
-    """Formats that do not take a course yet."""
     preview: Sample | None = None
     """Save-to-page-updated times of ``aipm-export preview``."""
     profiles: dict[str, str] = field(default_factory=dict)
@@ -112,6 +111,11 @@ class Results:
             text = f"course PDF under {COURSE_MEMORY_LIMIT_MB} MB peak"
             met = pdf.peak_mb < COURSE_MEMORY_LIMIT_MB
             found.append(Target("course-pdf", text, f"{pdf.peak_mb:.0f} MB", met))
+        whole = next((s for s in self.course if s.label == ONE_DOCUMENT), None)
+        if pdf is not None and whole is not None:
+            text = "course PDF faster than the bare WeasyPrint CLI on the workbook as one document"
+            ratio = pdf.median / whole.median
+            found.append(Target("course-join", text, f"{ratio:.2f}x its time", ratio < 1))
         return found
 
 
@@ -210,7 +214,7 @@ def render(results: Results, plan: Plan) -> str:
                 lines.append(
                     f"| {ours.label}, {size} lessons (per process) | {ours.peak_mb:.0f} MB |"
                 )
-    if results.course or results.course_missing:
+    if results.course:
         pages = f", {results.course_pages} pages of PDF" if results.course_pages else ""
         lines += ["", f"## Course (generated, {plan.course_lessons} lessons{pages})", ""]
         lines += ["| command | time | CPU | peak RSS |", "|---|---|---|---|"]
@@ -219,8 +223,6 @@ def render(results: Results, plan: Plan) -> str:
                 f"| {sample.label} | {duration(sample.median)} | {sample.cpu_median:.2f} s | "
                 f"{sample.peak_mb:.0f} MB |"
             )
-        for fmt in results.course_missing:
-            lines.append(f"| aipm-export {fmt} course.yml | not yet: no course support | | |")
     if results.preview is not None:
         sample = results.preview
         lines += ["", "## Live preview (`aipm-export preview`, headless Chromium)", ""]
