@@ -16,9 +16,11 @@ from types import FunctionType
 from typing import Annotated
 
 import pytest
-from pydantic import BaseModel, StringConstraints, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, StringConstraints, TypeAdapter, ValidationError
 
 from aipm_content import Course, Lesson
+from aipm_content.cli import FieldOption
+from aipm_content.exporters.base import ExportOptions
 from aipm_content.model.base import Node
 from aipm_content.model.channel import CHANNEL_PATTERN, Channel
 from conftest import SEED_MD
@@ -215,3 +217,16 @@ def test_no_default_factory_is_a_builtin() -> None:
     }
     assert factories, "the walk found the model's list fields"
     assert {k: f for k, f in factories.items() if not isinstance(f, FunctionType)} == {}
+
+
+class _ExampleOptions(ExportOptions):
+    said: int = Field(default=1, description="Said in the field.")
+    written: int = 2
+    """Written under the field."""
+
+
+def test_a_flag_reads_its_help_only_when_shown_and_as_pydantic_would() -> None:
+    """An explicit description wins over the docstring (use_attribute_docstrings' rule)."""
+    said = FieldOption(["--said", "said"], _ExampleOptions)
+    written = FieldOption(["--written", "written"], _ExampleOptions)
+    assert (said.help, written.help) == ("Said in the field.", "Written under the field.")

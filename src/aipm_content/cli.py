@@ -551,7 +551,9 @@ class FieldOption(click.Option):
         if self._help is None and self.name is not None:
             from .attribute_docs import field_docs
 
-            self._help = field_docs(self._model).get(self.name)
+            # An explicit Field(description=...) wins, as with use_attribute_docstrings.
+            field = self._model.model_fields[self.name]
+            self._help = field.description or field_docs(self._model).get(self.name)
         return self._help
 
     @help.setter
