@@ -7,7 +7,8 @@ it makes up (we give every item an id starting with a letter); an empty TOC (eve
 listed); an EPUB 3 nav without an NCX leaves ``<spine toc="ncx">`` dangling (we add the NCX);
 manifest properties it does not infer (we compute them per document); ``write_epub`` returning
 False on a write error (``raise_exceptions`` plus a check); uuid4 identifiers, ``now`` as
-``dcterms:modified`` and as zip entry times (fixed identifier and date, and the zip is rewritten).
+``dcterms:modified`` and as zip entry times (fixed identifier and date, and we write the zip:
+ebooklib's writer hands its entries to a dict, so nothing is compressed twice).
 """
 
 from __future__ import annotations
@@ -65,11 +66,30 @@ def package_epub(meta: BookInfo, content: BookContent, modified: datetime) -> by
     book.spine = [items[uid] for uid in content.spine]
     book.toc = [toc_node(epub, entry, f"toc-{n}") for n, entry in enumerate(content.toc, start=1)]
 
-    raw = io.BytesIO()
     options = {"raise_exceptions": True, "mtime": modified, "epub3_pages": False}
-    if not epub.write_epub(raw, book, options):
-        raise RuntimeError("ebooklib could not write the EPUB")
-    return normalise_zip(raw.getvalue(), modified, meta.language)
+    return normalise_zip(ebooklib_entries(epub, book, options), modified, meta.language)
+
+
+class Entries(dict[str, bytes]):
+    """Stands in for the zip ebooklib writes into: keeps each entry's bytes, compresses none."""
+
+    def writestr(self, name: str, data: str | bytes, compress_type: int | None = None) -> None:
+        self[name] = data.encode("utf-8") if isinstance(data, str) else data
+
+    def close(self) -> None:
+        pass
+
+
+def ebooklib_entries(epub: Any, book: Any, options: dict[str, Any]) -> Entries:
+    """The files ebooklib would zip, by name (what ``write_epub`` does, minus the zip)."""
+    writer = epub.EpubWriter(None, book, options)
+    writer.process()
+    writer.out = entries = Entries()
+    entries.writestr("mimetype", "application/epub+zip")
+    writer._write_container()
+    writer._write_opf()
+    writer._write_items()
+    return entries
 
 
 def toc_node(epub: Any, entry: TocEntry, uid: str) -> Any:
@@ -93,24 +113,24 @@ def with_package_language(opf: bytes, language: str) -> bytes:
     return etree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def normalise_zip(data: bytes, modified: datetime, language: str) -> bytes:
-    """Rewrite the zip with a fixed entry order, times and attributes; mimetype stored first;
-    the package document gains its ``xml:lang``."""
+def normalise_zip(entries: dict[str, bytes], modified: datetime, language: str) -> bytes:
+    """The zip of ``entries`` with a fixed entry order, times and attributes; mimetype stored
+    first; the package document gains its ``xml:lang``."""
     when = zip_time(modified)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        names = source.namelist()
-        order = [n for n in FIRST_ENTRIES if n in names] + sorted(set(names) - set(FIRST_ENTRIES))
+    with zipfile.ZipFile(out, "w") as target:
+        order = [n for n in FIRST_ENTRIES if n in entries]
+        order += sorted(set(entries) - set(FIRST_ENTRIES))
         for name in order:
             info = zipfile.ZipInfo(name, date_time=when)
             info.create_system = 3  # Unix, whatever machine builds the book
             info.external_attr = 0o100644 << 16
             if name == "mimetype":
                 info.compress_type = zipfile.ZIP_STORED
-                target.writestr(info, source.read(name))
+                target.writestr(info, entries[name])
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-                content = source.read(name)
+                content = entries[name]
                 if name == OPF:
                     content = with_package_language(content, language)
                 target.writestr(info, content, compresslevel=9)
