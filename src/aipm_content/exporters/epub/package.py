@@ -1,4 +1,4 @@
-"""The EPUB container, written by ebooklib and then normalised so every build is byte-identical.
+"""The EPUB container: files made by ebooklib, zipped by us so every build is byte-identical.
 
 ebooklib (AGPL-3.0-or-later, the ``epub`` extra) is imported only inside ``package_epub``.
 Its traps, and what we do about each: no language by default (we always set the book's, and
@@ -6,9 +6,9 @@ add the ``xml:lang`` it never writes on the OPF ``package`` element); ids
 it makes up (we give every item an id starting with a letter); an empty TOC (every section is
 listed); an EPUB 3 nav without an NCX leaves ``<spine toc="ncx">`` dangling (we add the NCX);
 manifest properties it does not infer (we compute them per document); ``write_epub`` returning
-False on a write error (``raise_exceptions`` plus a check); uuid4 identifiers, ``now`` as
-``dcterms:modified`` and as zip entry times (fixed identifier and date, and we write the zip:
-ebooklib's writer hands its entries to a dict, so nothing is compressed twice).
+False on a write error and zipping at its own level (its writer's steps hand their files to a
+dict in memory, so each file is compressed once, by us); uuid4 identifiers, ``now`` as
+``dcterms:modified`` and as zip entry times (fixed identifier and date, fixed entry times).
 """
 
 from __future__ import annotations
