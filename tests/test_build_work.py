@@ -4,15 +4,20 @@ every lesson is done once per process, and nothing is done twice for one lesson.
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 import zlib
 from typing import Any
 
 import pytest
 
-from aipm_content import load
-from aipm_content.exporters.epub import epub_bytes
-from conftest import SEED_MD
+from aipm_content import Lesson, load
+from aipm_content.exporters.epub import book, epub_bytes
+from aipm_content.render import html
+from aipm_content.render.html import TEMPLATES
+from conftest import FIXTURES, SEED_MD
+
+EVERY_MD = FIXTURES / "epub" / "every-block.md"
 
 
 def test_each_epub_entry_is_compressed_once_and_nothing_read_back(
@@ -38,3 +43,48 @@ def test_each_epub_entry_is_compressed_once_and_nothing_read_back(
         deflated = [i for i in book.infolist() if i.compress_type == zipfile.ZIP_DEFLATED]
     assert len(deflated) > 5
     assert calls == {"compress": len(deflated), "decompress": 0}
+
+
+@pytest.fixture(scope="module")
+def two_lessons() -> tuple[Lesson, Lesson]:
+    """The seed and a lesson of every block kind, each made into a book once (so every
+    template is compiled and the stylesheet made)."""
+    first, second = load(SEED_MD), load(EVERY_MD)
+    epub_bytes(first)
+    epub_bytes(second)
+    return first, second
+
+
+def test_books_after_the_first_look_for_no_template_on_disk(
+    two_lessons: tuple[Lesson, Lesson], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stats: list[str] = []
+    stat = os.stat
+
+    def counted_stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(path).startswith(str(TEMPLATES)):
+            stats.append(str(path))
+        return stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counted_stat)
+    for lesson in two_lessons:
+        epub_bytes(lesson)
+    assert stats == []
+
+
+def test_the_book_stylesheet_is_made_once_per_theme(
+    two_lessons: tuple[Lesson, Lesson], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str | None] = []
+    themed = html.themed
+
+    def counted_themed(default_css: str, theme_css: str | None) -> str:
+        made.append(theme_css)
+        return themed(default_css, theme_css)
+
+    monkeypatch.setattr(book, "themed", counted_themed)
+    book.stylesheet.cache_clear()
+    for lesson in two_lessons:
+        epub_bytes(lesson)
+        epub_bytes(lesson, "p { color: navy; }")
+    assert made == [None, "p { color: navy; }"]

@@ -11,6 +11,7 @@ prefixed name can meet no other. ``lesson:`` links point at the documents holdin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ...model.course import Course, Module
@@ -241,11 +242,10 @@ def assemble(
         xhtml_resource("nav", "nav.xhtml", parse_xhtml(nav_doc, "nav.xhtml"), ("nav",)),
         *finished[1:],
     ]
-    css = themed(THEME.read_text("utf-8"), theme_css).encode()
     resources = [
         *spine,
         Resource("cover-image", COVER_IMAGE, "image/svg+xml", cover_svg(meta), ("cover-image",)),
-        Resource("css", CSS_HREF, "text/css", css),
+        Resource("css", CSS_HREF, "text/css", stylesheet(theme_css)),
         *images.by_path.values(),
     ]
     return BookContent(
@@ -254,3 +254,10 @@ def assemble(
         toc=toc,
         has_images=bool(images.by_path),
     )
+
+
+@lru_cache(maxsize=4)
+def stylesheet(theme_css: str | None) -> bytes:
+    """The book's stylesheet: the same for every book of a build, so made once per process
+    (a few kept: a preview that re-reads an edited theme must not hold every version)."""
+    return themed(THEME.read_text("utf-8"), theme_css).encode()
