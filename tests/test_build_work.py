@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 import zipfile
 import zlib
 from typing import Any
@@ -88,3 +90,29 @@ def test_the_book_stylesheet_is_made_once_per_theme(
         epub_bytes(lesson)
         epub_bytes(lesson, "p { color: navy; }")
     assert made == [None, "p { color: navy; }"]
+
+
+# -- the build's workers ----------------------------------------------------------------------
+
+PREPARE_PDF = """
+import sys
+started = []
+def audit(event, args):
+    if event == "subprocess.Popen":
+        started.append(args[1])
+sys.addaudithook(audit)
+from aipm_content.build_worker import init_worker
+from aipm_content.exporters.base import get_exporter
+init_worker({"pdf": get_exporter("pdf").options_model()})
+print(len(started), started)
+"""
+
+
+def test_workers_import_weasyprint_through_the_quick_library_lookup() -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", PREPARE_PDF], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    count, _, programs = done.stdout.partition(" ")
+    assert count == "1", programs  # ldconfig -p; a bare `import weasyprint` starts 54

@@ -29,7 +29,7 @@ Status = Literal["built", "cached", "failed"]
 # Libraries a channel renders with, imported once per worker rather than on its first lesson.
 # An exporter may also name its own in a ``preload`` attribute.
 HEAVY_MODULES: dict[str, tuple[str, ...]] = {
-    "pdf": ("weasyprint",),
+    "pdf": ("aipm_content.exporters.pdf.engine",),  # WeasyPrint, with the quick library lookup
     "epub": ("ebooklib", "ebooklib.epub"),
 }
 PR_SET_PDEATHSIG = 1
