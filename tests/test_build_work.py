@@ -9,15 +9,22 @@ import subprocess
 import sys
 import zipfile
 import zlib
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+from jinja2 import Environment
 
 from aipm_content import Lesson, load
-from aipm_content.exporters.epub import book, epub_bytes
+from aipm_content.build_pool import MAX_BATCH, batches
+from aipm_content.build_worker import Job, prepare
+from aipm_content.cli import main
+from aipm_content.exporters.epub import EpubOptions, book, epub_bytes
 from aipm_content.render import html
 from aipm_content.render.html import TEMPLATES
 from conftest import FIXTURES, SEED_MD
+from test_catalog import PNG, generate
 
 EVERY_MD = FIXTURES / "epub" / "every-block.md"
 
@@ -101,9 +108,9 @@ def audit(event, args):
     if event == "subprocess.Popen":
         started.append(args[1])
 sys.addaudithook(audit)
-from aipm_content.build_worker import init_worker
+from aipm_content.build_worker import prepare
 from aipm_content.exporters.base import get_exporter
-init_worker({"pdf": get_exporter("pdf").options_model()})
+prepare({"pdf": get_exporter("pdf").options_model()})
 print(len(started), started)
 """
 
@@ -116,3 +123,64 @@ def test_workers_import_weasyprint_through_the_quick_library_lookup() -> None:
     assert done.returncode == 0, done.stderr
     count, _, programs = done.stdout.partition(" ")
     assert count == "1", programs  # ldconfig -p; a bare `import weasyprint` starts 54
+
+
+def test_after_the_warm_up_a_book_compiles_no_template(monkeypatch: pytest.MonkeyPatch) -> None:
+    html.environment.cache_clear()  # a fresh environment, as a new process has
+    prepare({"epub": EpubOptions()})
+    compiled: list[str | None] = []
+    compile_template = Environment.compile
+
+    def counted(self: Environment, source: Any, name: str | None = None, *a: Any) -> Any:
+        compiled.append(name)
+        return compile_template(self, source, name, *a)
+
+    monkeypatch.setattr(Environment, "compile", counted)
+    epub_bytes(load(EVERY_MD))
+    assert compiled == []
+
+
+def write_sized(folder: Path, sizes: list[int]) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for number, size in enumerate(sizes):
+        path = folder / f"l{number:02d}.md"
+        path.write_bytes(b"x" * size)
+        paths.append(path)
+    return paths
+
+
+def test_batches_go_largest_first_and_shrink_to_single_lessons(tmp_path: Path) -> None:
+    sizes = [(n * 37) % 101 + 1 for n in range(100)]
+    jobs = [Job(p, {"epub": p.with_suffix(".epub")}) for p in write_sized(tmp_path, sizes)]
+    sent = batches(jobs, 2)
+    order = [job.source.stat().st_size for batch in sent for job in batch]
+    assert order == sorted(sizes, reverse=True)
+    lengths = [len(batch) for batch in sent]
+    assert lengths == sorted(lengths, reverse=True)
+    assert lengths[0] == MAX_BATCH and lengths[-1] == 1 and len(sent) < len(jobs) / 2
+
+
+def test_slow_formats_go_one_lesson_at_a_time(tmp_path: Path) -> None:
+    paths = write_sized(tmp_path, [10, 30, 20] * 10)
+    jobs = [Job(p, {"json": p.with_suffix(".json"), "pdf": p.with_suffix(".pdf")}) for p in paths]
+    sent = batches(jobs, 2)
+    assert [len(batch) for batch in sent] == [1] * len(jobs)
+    assert [batch[0].source.stat().st_size for batch in sent] == [30] * 10 + [20] * 10 + [10] * 10
+
+
+def test_one_worker_and_two_write_the_same_bytes(tmp_path: Path) -> None:
+    folder = tmp_path / "content"
+    generate.write_catalog(folder, 24)
+    (folder / "pic.png").write_bytes(PNG)
+    with_image = folder / "lesson-0003.md"
+    with_image.write_text(with_image.read_text("utf-8") + "\n![A dot](pic.png)\n", "utf-8")
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"dist-{jobs}"
+        args = [str(folder), "-o", str(out), "--formats", "json,epub,scorm", "--jobs", jobs]
+        result = CliRunner().invoke(main, ["build", *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        outputs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert len(outputs["2"]) == 24 * 3 + 1  # and the cache, which must match too
+    assert outputs["1"] == outputs["2"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .api import load, source_bytes
+from .api import load, parse, source_bytes
 from .cache import image_digest, sha256_bytes, sha256_file
 from .exporters.base import Exporter, ExportOptions, get_exporter
 from .model.measure import image_sources
@@ -26,12 +26,18 @@ from .parse.diagnostics import Diagnostic, LessonError
 
 Status = Literal["built", "cached", "failed"]
 
-# Libraries a channel renders with, imported once per worker rather than on its first lesson.
-# An exporter may also name its own in a ``preload`` attribute.
+# Libraries a channel renders with, imported once (before the workers fork) rather than on a
+# worker's first lesson. An exporter may also name its own in a ``preload`` attribute, and do
+# the rest of its first-use work in a ``warm_up()`` method. PDF: WeasyPrint through our engine
+# module, which imports it with the quick library lookup.
 HEAVY_MODULES: dict[str, tuple[str, ...]] = {
-    "pdf": ("aipm_content.exporters.pdf.engine",),  # WeasyPrint, with the quick library lookup
-    "epub": ("ebooklib", "ebooklib.epub"),
+    "pdf": ("aipm_content.exporters.pdf.engine",),
+    "epub": ("ebooklib", "ebooklib.epub", "lxml.etree"),
 }
+SLOW_FORMATS = frozenset({"pdf"})
+"""Formats that take seconds a lesson: sent to the workers one lesson at a time."""
+WARM_UP_LESSON = "---\ntitle: Warm-up\n---\n\nA paragraph.\n"
+"""Parsed once before the workers fork: the model builds its validators on first use."""
 PR_SET_PDEATHSIG = 1
 
 
@@ -92,16 +98,29 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def init_worker(options: dict[str, ExportOptions], parent: int | None = None) -> None:
-    """Import each exporter and its heavy libraries once per process."""
-    if parent is not None:
-        die_with_parent(parent)
+def prepare(options: dict[str, ExportOptions], *, warm: bool = True) -> None:
+    """Each exporter and its heavy libraries imported; with ``warm``, also what the first
+    lesson would otherwise do: the exporters' ``warm_up()``, the lesson model's validators.
+    The build warms up once before its workers fork, so they inherit it all."""
     _CHANNELS.clear()
     for name, opts in options.items():
         exporter = get_exporter(name)
         for module in (*HEAVY_MODULES.get(name, ()), *getattr(exporter, "preload", ())):
             importlib.import_module(module)
+        warm_up = getattr(exporter, "warm_up", None)
+        if warm and callable(warm_up):
+            warm_up()
         _CHANNELS[name] = (exporter, opts)
+    if warm:
+        parse(WARM_UP_LESSON, path="<warm-up>")
+
+
+def init_worker(options: dict[str, ExportOptions], parent: int | None = None) -> None:
+    """Import each exporter and its heavy libraries once per process (already done in a
+    worker forked after ``prepare``); a worker (``parent`` given) dies with the build."""
+    if parent is not None:
+        die_with_parent(parent)
+    prepare(options, warm=False)
 
 
 _FRONT_MATTER_ID = re.compile(r"^id\s*:")
@@ -171,6 +190,11 @@ def build_lesson(job: Job) -> LessonResult:
             Outcome(job.source, fmt, "built", seconds, written, sha256_file(written))
         )
     return result
+
+
+def build_lessons(jobs: list[Job]) -> list[LessonResult]:
+    """A batch of jobs, one after the other (one round trip to the pool for all of them)."""
+    return [build_lesson(job) for job in jobs]
 
 
 def output_error(target: Path, exc: OSError) -> Diagnostic:

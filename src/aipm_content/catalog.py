@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Collection
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,15 +26,8 @@ from rich.progress import (
 )
 
 from .api import source_bytes
-from .build_worker import (
-    Job,
-    LessonResult,
-    Outcome,
-    Status,
-    build_lesson,
-    init_worker,
-    output_error,
-)
+from .build_pool import run_jobs
+from .build_worker import Job, LessonResult, Outcome, Status, output_error
 from .cache import CACHE_NAME, BuildCache, Entry, input_key, sha256_bytes
 from .course_build import build_courses, course_files
 from .exporters.base import ExportOptions, get_exporter
@@ -171,49 +162,6 @@ def plan(
         else:
             problems.extend(sorted(cached_warnings))
     return jobs, hits, problems
-
-
-def run_jobs(
-    jobs: list[Job],
-    options: dict[str, ExportOptions],
-    workers: int,
-    progress: Progress,
-    tasks: dict[str, TaskID],
-) -> list[LessonResult]:
-    """Run the jobs in-process (one worker or one job) or in a process pool."""
-    results: list[LessonResult] = []
-
-    def done(result: LessonResult) -> None:
-        results.append(result)
-        for outcome in result.outcomes:
-            progress.advance(tasks[outcome.fmt])
-        progress.advance(tasks["lessons"])
-
-    if workers <= 1 or len(jobs) <= 1:
-        init_worker(options)
-        with progress:
-            for job in jobs:
-                done(build_lesson(job))
-        return results
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)),
-        initializer=init_worker,
-        initargs=(options, os.getpid()),  # workers die with this process
-    ) as pool:
-        # Submitting first forks the workers before the progress display starts its thread.
-        futures: dict[Future[LessonResult], Job] = {pool.submit(build_lesson, j): j for j in jobs}
-        with progress:
-            for future in as_completed(futures):
-                try:
-                    done(future.result())
-                except BrokenProcessPool as exc:
-                    job = futures[future]
-                    crash = Diagnostic(
-                        str(job.source), 1, 1, "worker-crashed", f"the worker process died: {exc}"
-                    )
-                    lost = [Outcome(job.source, fmt, "failed") for fmt in job.targets]
-                    done(LessonResult(job.source, lost, diagnostics=[crash]))
-    return results
 
 
 def make_progress(

@@ -44,6 +44,16 @@ class EpubExporter:
     options_model: ClassVar[type[ExportOptions]] = EpubOptions
     courses: ClassVar[bool] = True
 
+    def warm_up(self) -> None:
+        """Import the book's modules and compile its templates: ``build`` does it once before
+        its workers fork, so each starts with them."""
+        from ...render.html import environment
+        from . import book, package  # noqa: F401
+
+        env = environment("epub")
+        for name in env.list_templates(extensions=["j2"]):
+            env.get_template(name)
+
     def export(self, lesson: Lesson | Course, out: Path, options: EpubOptions) -> Path:
         if options.preview is not None:
             # A missing 'preview' extra is reported before anything is built or written.
