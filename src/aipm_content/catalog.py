@@ -2,9 +2,9 @@
 
 Lessons are found in the folder and its subfolders; outputs mirror the subfolders
 (``content/unit-1/a.md`` -> ``dist/unit-1/a.pdf``). They are built in worker processes
-(``build_worker.py``, one task per lesson: parse once, export to each format that is out of
-date). Unchanged lessons are skipped through the cache in ``cache.py``. Each lesson's problems
-are collected; none stops the others.
+(``build_pool.py`` schedules them, ``build_worker.py`` builds one lesson: parse once, export to
+each format that is out of date). Unchanged lessons are skipped through the cache in
+``cache.py``. Each lesson's problems are collected; none stops the others.
 """
 
 from __future__ import annotations
