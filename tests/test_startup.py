@@ -19,7 +19,7 @@ import pytest
 from pydantic import BaseModel, Field, StringConstraints, TypeAdapter, ValidationError
 
 from aipm_content import Course, Lesson
-from aipm_content.cli import FieldOption
+from aipm_content.channel_commands import FieldOption
 from aipm_content.exporters.base import ExportOptions
 from aipm_content.model.base import Node
 from aipm_content.model.channel import CHANNEL_PATTERN, Channel
