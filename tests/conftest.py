@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +42,28 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                 f"CI: {skipped} test(s) skipped; every test must run in CI", red=True
             )
         session.exitstatus = 1
+
+
+COUNT_SUBPROCESSES = """
+import json, sys
+started = []
+def seen(event, args):
+    if event == "subprocess.Popen":
+        started.append(args[1])
+sys.addaudithook(seen)
+"""
+
+
+def subprocesses_started(code: str) -> list[str]:
+    """The programs ``code`` starts as subprocesses, run in a fresh interpreter."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    script = COUNT_SUBPROCESSES + code + "\nprint(json.dumps(started, default=str))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    started: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return started
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -23,7 +21,7 @@ from aipm_content.cli import main
 from aipm_content.exporters.epub import EpubOptions, book, epub_bytes
 from aipm_content.render import html
 from aipm_content.render.html import TEMPLATES
-from conftest import FIXTURES, SEED_MD
+from conftest import FIXTURES, SEED_MD, subprocesses_started
 from test_catalog import PNG, generate
 
 EVERY_MD = FIXTURES / "epub" / "every-block.md"
@@ -102,27 +100,15 @@ def test_the_book_stylesheet_is_made_once_per_theme(
 # -- the build's workers ----------------------------------------------------------------------
 
 PREPARE_PDF = """
-import sys
-started = []
-def audit(event, args):
-    if event == "subprocess.Popen":
-        started.append(args[1])
-sys.addaudithook(audit)
 from aipm_content.build_worker import prepare
 from aipm_content.exporters.base import get_exporter
 prepare({"pdf": get_exporter("pdf").options_model()})
-print(len(started), started)
 """
 
 
 def test_workers_import_weasyprint_through_the_quick_library_lookup() -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run(
-        [sys.executable, "-c", PREPARE_PDF], capture_output=True, text=True, env=env, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    count, _, programs = done.stdout.partition(" ")
-    assert count == "1", programs  # ldconfig -p; a bare `import weasyprint` starts 54
+    started = subprocesses_started(PREPARE_PDF)
+    assert len(started) == 1, started  # ldconfig -p; a bare `import weasyprint` starts 54
 
 
 def test_after_the_warm_up_a_book_compiles_no_template(monkeypatch: pytest.MonkeyPatch) -> None:

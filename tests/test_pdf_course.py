@@ -3,10 +3,12 @@ openers, nested bookmarks, tags, fonts, lesson links, bytes, and a failing cours
 
 from __future__ import annotations
 
+import collections
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -146,9 +148,8 @@ def test_bookmarks_nest_course_module_lesson_section(
             assert names[len(expected) :] == ["Answer key"]
 
 
-def struct_headings(root: Any) -> dict[str, int]:
-    """How many structure elements of each heading type (/H1, /H2 ...) a tagged PDF has."""
-    counts: dict[str, int] = {}
+def struct_nodes(root: Any) -> Iterator[Any]:
+    """Every structure element of a tagged PDF (marked-content and object references left out)."""
     stack = [root["/StructTreeRoot"]]
     while stack:
         node = stack.pop().get_object()
@@ -159,13 +160,16 @@ def struct_headings(root: Any) -> dict[str, int]:
             continue
         if str(node.get("/Type", "")) in ("/MCR", "/OBJR"):
             continue
-        kind = str(node.get("/S", ""))
-        if re.fullmatch(r"/H\d", kind):
-            counts[kind] = counts.get(kind, 0) + 1
+        yield node
         kids = node.get("/K")
         if kids is not None:
             stack.extend(kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids])
-    return counts
+
+
+def struct_headings(root: Any) -> dict[str, int]:
+    """How many structure elements of each heading type (/H1, /H2 ...) a tagged PDF has."""
+    kinds = (str(node.get("/S", "")) for node in struct_nodes(root))
+    return dict(collections.Counter(kind for kind in kinds if re.fullmatch(r"/H\d", kind)))
 
 
 def test_tagged_with_language_and_fonts_embedded(course: Course, reader: pypdf.PdfReader) -> None:

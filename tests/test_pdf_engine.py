@@ -5,11 +5,11 @@ from __future__ import annotations
 import ctypes.util
 import os
 import subprocess
-import sys
 
 import pytest
 
 from aipm_content.exporters.pdf import engine
+from conftest import subprocesses_started
 
 # The names WeasyPrint 70 tries for its libraries on every platform, hits and misses alike.
 NAMES = [
@@ -28,17 +28,6 @@ NAMES = [
     "m",
 ]
 
-COUNT_SUBPROCESSES = """
-import sys
-started = []
-def seen(event, args):
-    if event == "subprocess.Popen":
-        started.append(args[1])
-sys.addaudithook(seen)
-import aipm_content.exporters.pdf.engine
-print(len(started), started)
-"""
-
 
 @pytest.mark.parametrize("name", NAMES)
 def test_the_cached_lookup_answers_as_ctypes_does(name: str) -> None:
@@ -51,13 +40,8 @@ def test_the_cached_lookup_answers_as_ctypes_does(name: str) -> None:
 
 
 def test_importing_weasyprint_runs_one_subprocess() -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run(
-        [sys.executable, "-c", COUNT_SUBPROCESSES], capture_output=True, text=True, env=env
-    )
-    assert done.returncode == 0, done.stderr
-    count, _, programs = done.stdout.partition(" ")
-    assert count == "1", programs  # ldconfig -p, where the standard lookup starts 54
+    started = subprocesses_started("import aipm_content.exporters.pdf.engine")
+    assert len(started) == 1, started  # ldconfig -p, where the standard lookup starts 54
 
 
 def test_the_standard_lookup_is_back_after_the_import() -> None:

@@ -19,6 +19,7 @@ from aipm_content import load_course, parse
 from aipm_content.exporters.pdf import EXPORTER, PdfOptions
 from aipm_content.model.course import Course
 from aipm_content.model.lesson import Lesson
+from test_pdf_course import struct_nodes
 
 ROOT = Path(__file__).resolve().parent.parent
 LEADER = re.compile(r"^(.*?)\s*\.{3,}\s*(\d+)$")
@@ -124,21 +125,7 @@ def test_the_handout_lays_out_each_page_once(
 
 def struct_elements(root: Any, kind: str) -> Iterator[Any]:
     """The structure elements of type ``kind`` in a tagged PDF."""
-    stack = [root["/StructTreeRoot"]]
-    while stack:
-        node = stack.pop().get_object()
-        if isinstance(node, pypdf.generic.ArrayObject):
-            stack.extend(node)
-            continue
-        if not isinstance(node, pypdf.generic.DictionaryObject):
-            continue
-        if str(node.get("/Type", "")) in ("/MCR", "/OBJR"):
-            continue
-        if str(node.get("/S", "")) == kind:
-            yield node
-        kids = node.get("/K")
-        if kids is not None:
-            stack.extend(kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids])
+    return (node for node in struct_nodes(root) if str(node.get("/S", "")) == kind)
 
 
 def long_contents_lesson(sections: int) -> str:

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import FunctionType
-from typing import Annotated
+from typing import Annotated, Any
 
 import pytest
 from pydantic import BaseModel, Field, StringConstraints, TypeAdapter, ValidationError
@@ -36,18 +36,22 @@ main(sys.argv[2:], prog_name="aipm-export")
 """
 
 
-def modules_after(tmp_path: Path, *args: str, codes: tuple[int, ...] = (0,)) -> set[str]:
-    record = tmp_path / "modules.json"
+def recorded(tmp_path: Path, harness: str, *args: str, codes: tuple[int, ...] = (0,)) -> Any:
+    """What ``harness`` records as JSON (in the file it is given) when it runs ``args``."""
+    record = tmp_path / "record.json"
     run = subprocess.run(
-        [sys.executable, "-c", HARNESS, str(record), *args],
+        [sys.executable, "-c", harness, str(record), *args],
         capture_output=True,
         text=True,
         check=False,
         cwd=tmp_path,
     )
     assert run.returncode in codes, run.stdout + run.stderr
-    found: list[str] = json.loads(record.read_text(encoding="utf-8"))
-    return set(found)
+    return json.loads(record.read_text(encoding="utf-8"))
+
+
+def modules_after(tmp_path: Path, *args: str, codes: tuple[int, ...] = (0,)) -> set[str]:
+    return set(recorded(tmp_path, HARNESS, *args, codes=codes))
 
 
 def heavy_in(modules: set[str]) -> list[str]:
@@ -129,17 +133,8 @@ def test_a_command_builds_only_the_validators_it_uses(
 ) -> None:
     """Validators are built on first use (model/base.py, exporters/base.py): the lesson's, and
     the chosen channel's options, not the option base classes' nor the course's."""
-    record = tmp_path / "built.json"
     args = [command, str(SEED_MD)] + ([] if command == "check" else ["-o", f"out.{command}"])
-    run = subprocess.run(
-        [sys.executable, "-c", BUILT_HARNESS, str(record), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert json.loads(record.read_text(encoding="utf-8")) == sorted(LESSON_VALIDATORS + options)
+    assert recorded(tmp_path, BUILT_HARNESS, *args) == sorted(LESSON_VALIDATORS + options)
 
 
 def test_the_harness_sees_a_rendering_library_when_one_is_loaded(tmp_path: Path) -> None:
