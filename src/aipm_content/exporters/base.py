@@ -52,6 +52,14 @@ class TimedOptions(ExportOptions):
     """Seconds the export may take before it stops with a render-timeout error (0: no limit)."""
 
 
+def title_line(unit: Lesson | Course) -> tuple[str, int]:
+    """Where a problem with the whole lesson (its title line) or course (its file's first
+    line) is reported."""
+    if isinstance(unit, Lesson):
+        return unit.source_line(unit.title)
+    return unit.source_path, 1
+
+
 @contextlib.contextmanager
 def time_limit(lesson: Lesson | Course, seconds: float, what: str) -> Iterator[None]:
     """Run the block under the ``timeout`` option; past it raise a located render-timeout.
@@ -60,10 +68,7 @@ def time_limit(lesson: Lesson | Course, seconds: float, what: str) -> Iterator[N
     """
 
     def expired() -> LessonError:
-        if isinstance(lesson, Lesson):
-            path, line = lesson.source_line(lesson.title)
-        else:
-            path, line = lesson.source_path, 1
+        path, line = title_line(lesson)
         message = f"{what} took longer than {seconds:g} s (the timeout option) and was stopped"
         return LessonError([Diagnostic(path, line, 1, "render-timeout", message)])
 

@@ -10,7 +10,7 @@ from pydantic import Field, field_validator
 from ...model.course import Course
 from ...model.lesson import Lesson, check_base_iri
 from ...parse.diagnostics import error
-from ..base import ExportOptions, ThemedOptions, time_limit
+from ..base import ExportOptions, ThemedOptions, time_limit, title_line
 from ..json_export import course_with_base_iri, with_base_iri
 from ..output import write_atomic
 from ..scorm.package import zip_bytes, zip_date
@@ -41,14 +41,7 @@ def _base(unit: Lesson | Course, options: Cmi5Options) -> str:
     if base is None and isinstance(unit, Lesson):
         base = unit.base_iri
     if base is None:
-        path, line = (
-            (unit.source_line(unit.title))
-            if isinstance(unit, Lesson)
-            else (
-                unit.source_path,
-                1,
-            )
-        )
+        path, line = title_line(unit)
         where = "the front matter, " if isinstance(unit, Lesson) else ""
         message = (
             f"the cmi5 channel needs a base IRI for its course and AU ids: set base-iri in {where}"

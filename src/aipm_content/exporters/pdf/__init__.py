@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 from ...model.course import Course
 from ...model.lesson import Lesson
 from ...parse.diagnostics import Diagnostic, LessonError
-from ..base import ExportOptions, ThemedOptions
+from ..base import ExportOptions, ThemedOptions, title_line
 from ..output import atomic_path
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -118,10 +118,7 @@ class PdfExporter:
 
 def render_timeout(lesson: Lesson | Course, seconds: float) -> LessonError:
     """The render-timeout error, pointing at the lesson's title line (a course's first line)."""
-    if isinstance(lesson, Course):
-        path, line = lesson.source_path, 1
-    else:
-        path, line = lesson.source_line(lesson.title)
+    path, line = title_line(lesson)
     message = f"the PDF render took longer than {seconds:g} s (the timeout option) and was stopped"
     if isinstance(lesson, Course):
         message += f" ({len(lesson.lessons)} lessons)"

@@ -52,14 +52,15 @@ def course_config(course: Course, version: Version, mastery_score: int | None) -
     }
 
 
-def player_link(course: Course) -> Any:
-    """``lesson:ID#section`` -> the player's own ``#lesson/ID/section`` (opened in the page)."""
+def player_link(course: Course, route: str = "lesson") -> Any:
+    """``lesson:ID#section`` -> the player's ``#ROUTE/ID/section``: ``lesson`` opens it in the
+    page; ``sco`` (one SCO per lesson) is handled by player/nav.js."""
 
     def resolve(href: str) -> str | None:
         target = parse_lesson_href(href)
         if target is None or course.resolve(href) is None:
             return None
-        return f"#lesson/{target.lesson}" + (f"/{target.section}" if target.section else "")
+        return f"#{route}/{target.lesson}" + (f"/{target.section}" if target.section else "")
 
     return resolve
 

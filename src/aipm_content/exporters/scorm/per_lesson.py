@@ -16,9 +16,8 @@ from typing import Any
 
 from ...model.course import Course
 from ...model.lesson import Lesson
-from ...model.links import parse_lesson_href
 from ...parse.diagnostics import Diagnostic, LessonError
-from .course import lesson_folder, structure_size
+from .course import lesson_folder, player_link, structure_size
 from .limits import LIMITS, Version
 from .manifest import LAUNCH, MANIFEST, manifest_problems
 from .organization import done_objective, item_id, organization_manifest
@@ -60,18 +59,6 @@ def sco_config(
         ],
     }
     return config
-
-
-def sco_link(course: Course) -> Any:
-    """``lesson:ID#section`` -> ``#sco/ID/section``, handled by player/nav.js."""
-
-    def resolve(href: str) -> str | None:
-        target = parse_lesson_href(href)
-        if target is None or course.resolve(href) is None:
-            return None
-        return f"#sco/{target.lesson}" + (f"/{target.section}" if target.section else "")
-
-    return resolve
 
 
 def check_sco_limits(course: Course, configs: list[dict[str, Any]], version: Version) -> None:
@@ -122,7 +109,7 @@ def sco_per_lesson_files(
         sco_config(course, lesson, version, mastery, forward_only) for lesson in course.lessons
     ]
     check_sco_limits(course, configs, version)
-    links = sco_link(course)
+    links = player_link(course, "sco")
     shared = shared_files(theme_css)
     files = dict(shared)
     lesson_files: dict[str, list[str]] = {}
