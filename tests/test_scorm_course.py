@@ -22,11 +22,13 @@ from aipm_content.model.lesson import Lesson
 from conftest import ROOT
 from lms.player import (
     VERSIONS,
+    axe_results,
     calls,
     cmi,
     last_set,
     launch,
     read_every_section,
+    serious,
     units,
     unzip_package,
     violations,
@@ -34,7 +36,6 @@ from lms.player import (
 from lms.server import LmsServer
 
 COURSE = ROOT / "content" / "course.yml"
-AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 ANSWER = (
     "A considered answer that names the trade-off, the users who pay for it, and the metric. " * 3
 )
@@ -247,10 +248,7 @@ def test_course_opened_from_disk_keeps_state_and_is_accessible(
     page.reload()
     expect(page.locator("#lesson h1")).to_have_text(middle.title)
     expect(page.locator(f"#{practice.id}-answer")).to_have_value(ANSWER.strip())
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations'], preload: false})")
-    serious = [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert serious(axe_results(page)) == []
     assert errors == []
     context.close()
 

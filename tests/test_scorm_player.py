@@ -19,9 +19,9 @@ from playwright.sync_api import Browser, expect
 
 from aipm_content import Lesson, export
 from aipm_content.exporters.scorm import limits
-from conftest import ROOT
 from lms.player import (
     VERSIONS,
+    axe_results,
     calls,
     check_requests,
     cmi,
@@ -29,12 +29,12 @@ from lms.player import (
     last_set,
     launch,
     read_every_section,
+    serious,
     units,
     violations,
 )
 from lms.server import LmsServer
 
-AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 MASTERY = 80
 PRACTICE_TEXT = (
     "I take the Zoho AI role: the CRM domain and colleagues let me learn AI product work fast, "
@@ -279,15 +279,8 @@ def test_opened_from_disk_keeps_state_and_is_accessible(
     expect(page.locator(f"#{names['practice']}-answer")).to_have_value(PRACTICE_TEXT)
     expect(page.locator(f"#{names['decision']}-{names['choices'][1]}")).to_be_checked()
 
-    # axe-core, evaluated through the DevTools protocol (the page's CSP allows no inline script).
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations'], preload: false})")
-    serious = [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    results = axe_results(page)
+    assert serious(results) == []
     assert results["passes"], "axe ran no checks"
 
     assert errors == []

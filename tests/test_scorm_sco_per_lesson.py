@@ -19,12 +19,21 @@ from playwright.sync_api import Browser, FrameLocator, Page, expect
 import test_scorm_sco_manifest as manifest_tests
 from aipm_content.model.course import Course
 from aipm_content.model.lesson import Lesson
-from lms.player import VERSIONS, calls, cmi, read_every_section, units, violations
+from lms.player import (
+    VERSIONS,
+    axe_results,
+    calls,
+    cmi,
+    lms_page,
+    read_every_section,
+    serious,
+    units,
+    violations,
+)
 from lms.server import LmsServer
 from test_scorm_course import ANSWER, answer_everything, resume
 
 # The packages under test: the manifest tests' fixtures, built once per module.
-AXE = manifest_tests.AXE
 course = manifest_tests.course
 zips = manifest_tests.zips
 
@@ -118,15 +127,7 @@ def check_sco(page: Page, version: str, lesson: Lesson) -> dict[str, Any]:
 def test_learner_takes_every_lesson_sco_and_resumes(
     version: str, browser: Browser, lms: LmsServer, folders: dict[str, Path], course: Course
 ) -> None:
-    page = browser.new_page()
-    page.set_viewport_size({"width": 1280, "height": 800})
-    requested: list[str] = []
-    page.on("request", lambda r: requested.append(r.url))
-    page.on("pageerror", lambda e: requested.append(f"error: {e}"))
-    page.on(
-        "console", lambda m: requested.append(f"error: {m.text}") if m.type == "error" else None
-    )
-    page.goto(f"{lms.origin}/lms.html")
+    page, requested = lms_page(browser, lms)
     held: dict[str, dict[str, Any]] = {}
     first, middle = course.lessons[0], course.lessons[1]
     frame = open_sco(page, lms, folders[version], version, first, course)
@@ -220,10 +221,7 @@ def test_lessons_opened_from_disk_link_to_each_other_and_are_accessible(
     first, middle = course.lessons[0], course.lessons[1]
     page.goto((folders["2004"] / "lessons" / middle.id / "index.html").as_uri())
     expect(page.locator("html[data-player=local]")).to_have_count(1)
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations'], preload: false})")
-    serious = [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert serious(axe_results(page)) == []
     page.locator(f'#lesson a[href="#sco/{first.id}/the-skills-that-actually-matter"]').click()
     expect(page.locator("#lesson h1")).to_have_text(first.title)
     assert page.url.endswith(f"/lessons/{first.id}/index.html#the-skills-that-actually-matter")

@@ -107,7 +107,41 @@ def _number_in(text: str, low: float, high: float) -> bool:
         return False
 
 
+AXE = Path(__file__).resolve().parent.parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_results(page: Page) -> Any:
+    """axe-core's results for the page, evaluated through the DevTools protocol (a package's
+    CSP allows no inline script)."""
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    return page.evaluate("axe.run(document, {resultTypes: ['violations'], preload: false})")
+
+
+def serious(results: Any) -> list[tuple[str, list[Any]]]:
+    """The serious and critical violations in axe ``results``: rule id, first three targets."""
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 # ---------- driving the LMS page ----------
+
+
+def lms_page(browser: Browser | BrowserContext, lms: LmsServer) -> tuple[Page, list[str]]:
+    """A new page on the test LMS, and the list of every URL it requests and every script
+    error as ``error: ...`` (so ``check_requests`` fails on either)."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.on("pageerror", lambda e: requested.append(f"error: {e}"))
+    page.on(
+        "console", lambda m: requested.append(f"error: {m.text}") if m.type == "error" else None
+    )
+    page.goto(f"{lms.origin}/lms.html")
+    return page, requested
 
 
 def launch(
@@ -124,15 +158,7 @@ def launch(
     The list returned collects every URL the page requests, and every script error as
     ``error: ...`` (so ``check_requests`` fails on either).
     """
-    page = browser.new_page()
-    page.set_viewport_size({"width": 1280, "height": 800})
-    requested: list[str] = []
-    page.on("request", lambda r: requested.append(r.url))
-    page.on("pageerror", lambda e: requested.append(f"error: {e}"))
-    page.on(
-        "console", lambda m: requested.append(f"error: {m.text}") if m.type == "error" else None
-    )
-    page.goto(f"{lms.origin}/lms.html")
+    page, requested = lms_page(browser, lms)
     url = lms.serve_package(version.replace(".", ""), packages[version])
     page.evaluate("([v, u, c]) => window.startLms(v, u, c)", [version, url + "index.html", cmi])
     init = "#LMSInitialize" if version == "1.2" else "#Initialize"
