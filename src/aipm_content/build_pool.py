@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import gc
 import os
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from rich.progress import Progress, TaskID
@@ -68,7 +70,13 @@ def run_jobs(
     progress: Progress,
     tasks: dict[str, TaskID],
 ) -> list[LessonResult]:
-    """Run the jobs in-process (one worker or one job) or in a process pool."""
+    """Run the jobs in-process (one worker or one job) or in a process pool.
+
+    A worker that dies (killed, out of memory, a crash in C) breaks its pool, and every
+    batch still in it fails with it. Only the batches in flight can have caused it: each of
+    their lessons is built again alone in a worker of its own, so only the lesson that kills
+    its worker is reported, and the batches not yet sent go to a new pool.
+    """
     results: list[LessonResult] = []
 
     def done(result: LessonResult) -> None:
@@ -87,30 +95,94 @@ def run_jobs(
     workers = min(workers, len(jobs))
     gc.freeze()  # what the workers inherit stays out of their collections (and unshared pages)
     try:
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            initializer=init_worker,
-            initargs=(options, os.getpid()),  # workers die with this process
-        ) as pool:
-            # Submitting first forks the workers before the progress display starts its thread.
-            futures: dict[Future[list[LessonResult]], list[Job]] = {
-                pool.submit(build_lessons, batch): batch for batch in batches(jobs, workers)
-            }
-            with progress:
-                for future in as_completed(futures):
-                    try:
-                        for result in future.result():
-                            done(result)
-                    except BrokenProcessPool as exc:
-                        for job in futures[future]:
-                            done(crashed(job, exc))
+        waiting = batches(jobs, workers)
+        while waiting:
+            suspects, waiting = run_pool(waiting, options, workers, done, progress)
+            for group in range(0, len(suspects), workers):
+                alone = [[job] for job in suspects[group : group + workers]]
+                for job in run_alone(alone, options, done):
+                    done(crashed(job))
     finally:
+        progress.stop()
         gc.unfreeze()
     return results
 
 
-def crashed(job: Job, exc: BrokenProcessPool) -> LessonResult:
-    """A job whose worker died (killed, out of memory, a crash in C)."""
-    crash = Diagnostic(str(job.source), 1, 1, "worker-crashed", f"the worker process died: {exc}")
+IN_FLIGHT_PER_WORKER = 2
+"""Batches handed to the pool per worker: one running, one queued so no worker waits for the
+parent. A broken pool can only have been broken by one of these."""
+
+
+def pool(options: dict[str, ExportOptions], workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        initializer=init_worker,
+        initargs=(options, os.getpid()),  # workers die with this process
+    )
+
+
+def run_pool(
+    waiting: list[list[Job]],
+    options: dict[str, ExportOptions],
+    workers: int,
+    done: Callable[[LessonResult], None],
+    progress: Progress,
+) -> tuple[list[Job], list[list[Job]]]:
+    """Send ``waiting`` to a pool, a few batches at a time; if a worker dies, stop: the jobs of
+    the batches then in flight (suspects), and the batches never sent.
+
+    The first batches are sent, which forks the workers, before the progress display starts
+    its thread."""
+    queue = deque(waiting)
+    with pool(options, workers) as executor:
+        flying: dict[Future[list[LessonResult]], list[Job]] = {}
+        while queue or flying:
+            while queue and len(flying) < IN_FLIGHT_PER_WORKER * workers:
+                batch = queue.popleft()
+                flying[executor.submit(build_lessons, batch)] = batch
+            progress.start()  # once; later calls do nothing
+            finished, _ = wait(flying, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in finished:
+                try:
+                    lesson_results = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    continue
+                del flying[future]
+                for result in lesson_results:
+                    done(result)
+            if broken:
+                return [job for batch in flying.values() for job in batch], list(queue)
+    return [], []
+
+
+def run_alone(
+    jobs: list[list[Job]], options: dict[str, ExportOptions], done: Callable[[LessonResult], None]
+) -> list[Job]:
+    """Each one-job batch in a worker of its own, side by side: the jobs whose worker died."""
+    pools = [pool(options, 1) for _ in jobs]
+    try:
+        futures = [p.submit(build_lessons, batch) for p, batch in zip(pools, jobs, strict=True)]
+        lost = []
+        for future, batch in zip(futures, jobs, strict=True):
+            try:
+                for result in future.result():
+                    done(result)
+            except BrokenProcessPool:
+                lost.extend(batch)
+        return lost
+    finally:
+        for p in pools:
+            p.shutdown()
+
+
+def crashed(job: Job) -> LessonResult:
+    """A job whose worker died even when it built this lesson alone."""
+    message = (
+        "the worker process died building this lesson (killed, out of memory,"
+        " or a crash in a library)"
+    )
+    crash = Diagnostic(str(job.source), 1, 1, "worker-crashed", message)
     lost = [Outcome(job.source, fmt, "failed") for fmt in job.targets]
     return LessonResult(job.source, lost, diagnostics=[crash])
