@@ -80,6 +80,7 @@ MODULES += [
     "parse.kinds",
     "parse.reading_app",
     "parse.reading_blocks",
+    "parse.recorder",
     "parse.markdown",
     "parse.tree",
     "write.markdown",

@@ -22,7 +22,8 @@ from .syntax import (
 from .tree import TNode, inline_plain
 
 if TYPE_CHECKING:
-    from .builder import Builder, Loc
+    from .builder import Builder
+    from .recorder import Loc
 
 DirectiveBuilder = Callable[
     ["Builder", TNode, DirectiveInfo, dict[str, Option], "Loc"], "dict[str, Any] | None"

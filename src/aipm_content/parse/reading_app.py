@@ -45,7 +45,7 @@ from typing import Any
 from ..model.ids import slugify
 from ..model.lesson import Lesson
 from .build import normalise_newlines
-from .builder import Builder, Loc, _shift
+from .builder import Builder, _shift
 from .ids import assign_ids
 from .markdown import typographic
 from .reading_blocks import BlockReader
@@ -72,6 +72,7 @@ from .reading_text import (
     restore_title,
     strip_chrome,
 )
+from .recorder import Loc
 from .validate import validate
 
 DEFAULT_LANGUAGE = "en-IN"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .builder import Builder, Loc
+from .builder import Builder
 from .ids import derived_id
 from .lint import reaction_warning
 from .markdown import typographic
@@ -25,6 +25,7 @@ from .reading_text import (
     Pending,
     trailing_reactions,
 )
+from .recorder import Loc
 
 
 class BlockReader:

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .builder import Loc
+from .recorder import Loc
 
 MAX_HEADING_WORDS = 12
 TERMINAL = (".", "?", "!", ":", "”", '"', "’")

@@ -13,7 +13,8 @@ from .diagnostics import LessonError
 from .messages import author_message
 
 if TYPE_CHECKING:
-    from .builder import Builder, Loc
+    from .builder import Builder
+    from .recorder import Loc
 
 
 def strip_private(value: Any) -> Any:
