@@ -291,7 +291,7 @@ def test_a_failed_preview_leaves_the_existing_pdf(tmp_path: Path) -> None:
 
 
 def test_pdf_bytes_do_not_depend_on_the_lessons_folder(tmp_path: Path) -> None:
-    from test_hostile import CORPUS
+    from hostile_corpus import CORPUS
 
     outputs = []
     for folder in (tmp_path / "a", tmp_path / "somewhere" / "much" / "deeper"):

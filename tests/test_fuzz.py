@@ -22,7 +22,7 @@ from aipm_content import parse
 from aipm_content.exporters.base import get_exporter
 from aipm_content.model.lesson import Lesson
 from aipm_content.parse.diagnostics import LessonError
-from test_hostile import CORPUS, EXPECTED, EXPORTERS, Corpus, assert_inert, time_limit
+from hostile_corpus import CORPUS, EXPECTED, EXPORTERS, Corpus, assert_inert, time_limit
 
 Format = Literal["markdown", "text"]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

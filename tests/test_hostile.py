@@ -10,42 +10,45 @@ Expected outcomes are data: tests/fixtures/hostile/EXPECTED.toml.
 
 from __future__ import annotations
 
-import contextlib
-import faulthandler
-import io
 import json
-import os
 import re
 import shutil
-import signal
-import stat
 import subprocess
 import sys
-import tomllib
-import zipfile
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
-import pypdf
 import pytest
 from click.testing import CliRunner, Result
-from lxml import etree
-from lxml import html as lxml_html
 
 from aipm_content import load
 from aipm_content.cli import main as cli
-from aipm_content.exporters.base import Exporter, exporter_names, get_exporter
+from aipm_content.exporters.base import Exporter, get_exporter
 from aipm_content.parse.diagnostics import LessonError
 from aipm_content.parse.limits import MAX_IMAGE_BYTES, MAX_SOURCE_BYTES
-from aipm_content.render.labels import typeset
-from hostile_images import write_png, write_truncated_png
+from hostile_corpus import (
+    CASES,
+    CHANNEL_OPTIONS,
+    CORPUS,
+    EXPECTED,
+    EXPORTERS,
+    FRONT,
+    GENERATED,
+    OK_CASES,
+    SPECIAL,
+    Corpus,
+    assert_inert,
+    channel_args,
+    committed_cases,
+    make_corpus,
+    time_limit,
+)
+from inert import (
+    SECRET,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-SRC = ROOT / "src" / "aipm_content"
-CORPUS = Path(__file__).resolve().parent / "fixtures" / "hostile"
 CLI_BIN = Path(sys.executable).parent / "aipm-export"
 
 LOCATED = re.compile(
@@ -54,230 +57,13 @@ LOCATED = re.compile(
 SUMMARY = re.compile(r"^\d+ errors?(, \d+ warnings?)?$")
 WARNING = re.compile(r"^.+?:\d+:\d+: warning\[[a-z0-9-]+\]: \S.*$")
 SENTINEL = b"an earlier export: a failed run must leave these bytes alone\n"
-SECRET = b"\x89PNG\r\n\x1a\n" + b"TOP-SECRET: this file lies outside the lesson's folder"
-FRONT = "---\ntitle: Generated hostile case\n---\n\n"
-DEPTH = 1000
 TIME_LIMIT = 60.0
 """CPU seconds one in-process run may take before it counts as a hang."""
-
-# Markup from the corpus that must never reach an output unescaped.
-HOSTILE_MARKUP = re.compile(
-    r"<script>alert|<img src=x|<iframe|<svg[ /]onload|</script><script>|<svg onload", re.I
-)
-DANGEROUS_SCHEMES = frozenset({"javascript", "vbscript", "data"})
-URL_ATTRIBUTES = frozenset(
-    {"href", "src", "action", "formaction", "poster", "data", "background", "cite", "srcset"}
-)
-FORBIDDEN_ELEMENTS = frozenset(
-    {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
-)
-
-
-# ---------- the corpus and its expectations ----------
-
-
-@dataclass(frozen=True)
-class Expected:
-    """What a case must give: no errors (a correct export) or these error codes."""
-
-    errors: frozenset[str]
-    tolerated: frozenset[str] = frozenset()
-    """Codes allowed besides ``errors`` (consequences some importers still report)."""
-    at: tuple[int, int] | None = None
-    """line:col of one of the required diagnostics."""
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def _expected(value: Any) -> Expected:
-    if value == "ok":
-        return Expected(frozenset())
-    at = None
-    if "at" in value:
-        line, col = value["at"].split(":")
-        at = (int(line), int(col))
-    return Expected(frozenset(value["errors"]), frozenset(value.get("tolerated", ())), at)
-
-
-EXPECTED_DATA = tomllib.loads((CORPUS / "EXPECTED.toml").read_text("utf-8"))
-EXPECTED: dict[str, Expected] = {
-    name: _expected(value) for name, value in EXPECTED_DATA["cases"].items()
-}
-
-
-def _repeat_to(size: int, unit: str) -> str:
-    return unit * (size // len(unit) + 1)
-
-
-def _nested_directives(depth: int) -> str:
-    """Directives inside directives: each opening fence one colon longer than the one within."""
-    opening = "".join(":" * (3 + depth - i) + "{tension}\n" for i in range(depth))
-    closing = "".join(":" * (4 + i) + "\n" for i in range(depth))
-    return opening + "The innermost tension.\n" + closing
-
-
-def _json_lesson(first_inlines: list[Any] | None = None) -> str:
-    """A small lesson as ``aipm-export json`` writes it, with its first paragraph's inlines
-    replaced."""
-    from aipm_content import parse
-    from aipm_content.exporters.json_export import lesson_json
-
-    text = FRONT + "See ![A dot](images/dot.png).\n"
-    data = json.loads(lesson_json(parse(text)))
-    if first_inlines is not None:
-        data["sections"][0]["blocks"][0]["text"]["inlines"] = first_inlines
-    return json.dumps(data, indent=2)
-
-
-def _nested(kind: str, depth: int) -> list[Any]:
-    inlines: list[Any] = [{"type": "text", "text": "deep"}]
-    for _ in range(depth):
-        inlines = [{"type": kind, "children": inlines}]
-    return inlines
-
-
-GENERATED: dict[str, Callable[[], str]] = {
-    "gen-json-image-ok.json": lambda: _json_lesson(),
-    "gen-json-image-missing.json": lambda: _json_lesson(
-        [{"type": "image", "src": "images/missing.png", "alt": "Gone"}]
-    ),
-    "gen-json-image-outside.json": lambda: _json_lesson(
-        [{"type": "image", "src": "images/escape.png", "alt": "Out"}]
-    ),
-    "gen-json-image-bomb.json": lambda: _json_lesson(
-        [{"type": "image", "src": "images/bomb.png", "alt": "Bomb"}]
-    ),
-    "gen-json-image-junk.json": lambda: _json_lesson(
-        [{"type": "image", "src": "images/png-junk.png", "alt": "Junk"}]
-    ),
-    "gen-json-10mb.json": lambda: '{"title": "' + "a" * 10_000_000 + '"}',
-    "gen-json-deep-arrays.json": lambda: "[" * 100_000 + "]" * 100_000,
-    "gen-json-deep-emphasis.json": lambda: _json_lesson(_nested("emphasis", 300)),
-    "gen-json-deep-extra-field.json": lambda: (
-        _json_lesson().rstrip()[:-1] + ', "extra": ' + '{"a":' * 900 + "1" + "}" * 900 + "}"
-    ),
-    "gen-json-huge-integer.json": lambda: '{"schema_version": "1.0", "n": ' + "9" * 5000 + "}",
-    "gen-10mb.md": lambda: FRONT + _repeat_to(10_000_000, "Lorem ipsum dolor sit amet.\n\n"),
-    "gen-10mb.txt": lambda: "ten megabytes\n\n" + _repeat_to(10_000_000, "Lorem ipsum.\n\n"),
-    "gen-over-limit.md": lambda: FRONT + "x" * MAX_SOURCE_BYTES,
-    "gen-deep-list.md": lambda: FRONT + "- " * DEPTH + "deep\n",
-    "gen-deep-indented-list.md": lambda: (
-        FRONT + "".join("  " * i + "- item\n" for i in range(DEPTH))
-    ),
-    "gen-deep-quote.md": lambda: FRONT + "> " * DEPTH + "deep\n",
-    "gen-deep-quote-list.md": lambda: FRONT + "> - " * (DEPTH // 2) + "deep\n",
-    "gen-deep-directives.md": lambda: FRONT + _nested_directives(DEPTH),
-    "gen-deep-same-fence.md": lambda: FRONT + ":::{scene}\n" * DEPTH + "x\n" + ":::\n" * DEPTH,
-    "gen-unclosed-fence-deep-quotes.md": lambda: (
-        FRONT + "".join("> " * i + "```\n" for i in range(DEPTH))
-    ),
-    "gen-many-code-fences.md": lambda: FRONT + "```\n" * DEPTH,
-    "gen-deep-emphasis.md": lambda: FRONT + "*" * DEPTH + "deep" + "*" * DEPTH + "\n",
-    "gen-deep-links.md": lambda: FRONT + "[" * DEPTH + "deep" + "](https://example.com/)" * DEPTH,
-    "gen-many-markers.txt": lambda: "many markers\n\n" + "// scene:\n\n" * DEPTH,
-}
-
-
-def _symlink(target: str) -> Callable[[Path, Path], None]:
-    return lambda source, outside: source.symlink_to(target.format(outside=outside))
-
-
-def _sparse(size: int) -> Callable[[Path, Path], None]:
-    def make(source: Path, outside: Path) -> None:
-        with source.open("wb") as handle:
-            handle.truncate(size)
-
-    return make
-
-
-# Sources that cannot be committed: links, a fifo, a file too large to read.
-SPECIAL: dict[str, Callable[[Path, Path], None]] = {
-    "gen-source-symlink-out.txt": _symlink("{outside}/secret.txt"),
-    "gen-source-symlink-parent.md": _symlink("../outside/secret.md"),
-    "gen-source-symlink-dev-zero.md": _symlink("/dev/zero"),
-    "gen-source-symlink-inside.md": _symlink("link-safe.md"),
-    "gen-source-fifo.md": lambda source, outside: os.mkfifo(source),
-    "gen-source-sparse-20gb.md": _sparse(20 * 1024**3),
-}
-SECRET_TEXT = "Secret\n\nTOP-SECRET: this file lies outside the lesson's folder\n"
-
-
-def _make_assets(folder: Path, outside: Path) -> None:
-    """Files a committed case points at that cannot be committed: big, special or linked."""
-    images = folder / "images"
-    with (images / "huge.png").open("wb") as handle:
-        handle.write(b"\x89PNG\r\n\x1a\n")
-        handle.truncate(MAX_IMAGE_BYTES + 1)
-    (images / "escape.png").symlink_to(outside / "secret.png")
-    (images / "zero.png").symlink_to("/dev/zero")
-    (images / "alias.png").symlink_to("dot.png")
-    os.mkfifo(images / "pipe.png")
-    write_png(images / "bomb.png", 13_000, 13_000)  # 20 kB on disk, 169 MB decoded
-    write_png(images / "bomb-50000.png", 50_000, 50_000, rows=False)
-    write_png(images / "wide.png", 20_000, 10)
-    write_truncated_png(images / "truncated.png")
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """The lesson folder every case is read from, and a sibling folder it must never read."""
-
-    folder: Path
-    outside: Path
-
-    def source(self, case: str) -> Path:
-        return self.folder / case
 
 
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    base = tmp_path_factory.mktemp("hostile")
-    outside = base / "outside"
-    outside.mkdir()
-    (outside / "secret.png").write_bytes(SECRET)
-    (outside / "secret.txt").write_text(SECRET_TEXT, encoding="utf-8")
-    (outside / "secret.md").write_text("---\ntitle: Secret\n---\n\n" + SECRET_TEXT, "utf-8")
-    folder = base / "lesson"
-    shutil.copytree(CORPUS, folder, ignore=shutil.ignore_patterns("EXPECTED.toml", ".*"))
-    _make_assets(folder, outside)
-    for name, make in GENERATED.items():
-        (folder / name).write_text(make(), encoding="utf-8")
-    for name, make_special in SPECIAL.items():
-        make_special(folder / name, outside)
-    return Corpus(folder, outside)
-
-
-def committed_cases() -> list[str]:
-    return sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".md", ".txt"))
-
-
-CASES = sorted(EXPECTED)
-OK_CASES = [case for case in CASES if EXPECTED[case].ok]
-
-
-def available_exporters() -> list[str]:
-    """Every registered channel whose module exists (channels join as they are written)."""
-    names = []
-    for name in exporter_names():
-        try:
-            get_exporter(name)
-        except (ImportError, AttributeError, KeyError):
-            continue
-        names.append(name)
-    return names
-
-
-EXPORTERS = available_exporters()
-CHANNEL_OPTIONS: dict[str, dict[str, Any]] = {"cmi5": {"base_iri": "https://hostile.example/l/"}}
-"""Options a channel cannot do without (cmi5 has no default base IRI)."""
-
-
-def channel_args(fmt: str) -> list[str]:
-    """``CHANNEL_OPTIONS`` as command-line flags."""
-    options = CHANNEL_OPTIONS.get(fmt, {})
-    return [arg for k, v in options.items() for arg in ("--" + k.replace("_", "-"), str(v))]
+    return make_corpus(tmp_path_factory.mktemp("hostile"))
 
 
 def test_every_case_has_an_expectation_and_every_expectation_a_case() -> None:
@@ -291,29 +77,6 @@ def test_the_built_in_exporters_are_all_exercised() -> None:
 
 
 # ---------- running the CLI ----------
-
-
-class Hang(BaseException):
-    """A run used more CPU than TIME_LIMIT: treated as a hang, never caught by the CLI."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Stop a run that spins (CPU timer, so the PDF exporter's own SIGALRM is left alone), and
-    as a last resort dump every stack and exit if it blocks without spinning."""
-
-    def ring(signum: int, frame: FrameType | None) -> None:
-        raise Hang(f"no result after {seconds} CPU seconds")
-
-    previous = signal.signal(signal.SIGVTALRM, ring)
-    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
-    faulthandler.dump_traceback_later(seconds * 4, exit=True)
-    try:
-        yield
-    finally:
-        faulthandler.cancel_dump_traceback_later()
-        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
-        signal.signal(signal.SIGVTALRM, previous)
 
 
 def run_cli(args: list[str]) -> Result:
@@ -436,147 +199,6 @@ def test_pdf_rejects_what_the_parser_rejects(corpus: Corpus, out_root: Path) -> 
         assert_no_crash(result)
         assert_expected_errors(result, case, corpus.source(case))
         assert out.read_bytes() == SENTINEL
-
-
-# ---------- outputs carry no executable content ----------
-
-
-def url_scheme(value: str) -> str | None:
-    """The scheme a browser would see: it drops whitespace and control characters first."""
-    cleaned = re.sub(r"[\x00-\x20\x7f]", "", value).lower()
-    match = re.match(r"^([a-z][a-z0-9+.\-]*):", cleaned)
-    return match.group(1) if match else None
-
-
-def assert_inert_tree(root: Any, where: str, package: set[str] | None = None) -> None:
-    """No element, attribute or URL of an (X)HTML or SVG tree can run code.
-
-    A script is allowed only as a reference to a file of the package (the player's own code) or
-    as JSON data with every ``<`` escaped.
-    """
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        name = etree.QName(element).localname.lower()
-        assert name not in FORBIDDEN_ELEMENTS, f"{where}: <{name}>"
-        if name == "script":
-            src = element.get("src")
-            if src is not None:
-                assert url_scheme(src) is None and package is not None and src in package, (
-                    f"{where}: script {src!r} is not a file of the package"
-                )
-            else:
-                assert element.get("type") == "application/json", f"{where}: inline script"
-                assert "<" not in (element.text or ""), f"{where}: unescaped < in JSON data"
-        if name == "meta":
-            assert (element.get("http-equiv") or "").lower() != "refresh", where
-        for attribute, value in element.attrib.items():
-            local = etree.QName(attribute).localname.lower()
-            assert not local.startswith("on"), f"{where}: <{name} {local}=...>"
-            assert local != "srcdoc", f"{where}: srcdoc"
-            if local in URL_ATTRIBUTES:
-                assert url_scheme(value) not in DANGEROUS_SCHEMES, f"{where}: {local}={value!r}"
-            if local == "style":
-                lowered = value.lower()
-                assert "javascript:" not in lowered and "expression(" not in lowered, where
-
-
-def assert_inert_markup(data: bytes, where: str, package: set[str] | None = None) -> None:
-    text = data.decode("utf-8")
-    found = HOSTILE_MARKUP.search(text)
-    assert found is None, f"{where}: source markup {found.group() if found else ''!r} got through"
-    if where.endswith((".xhtml", ".svg", ".opf", ".ncx", ".xml")):
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-    else:
-        root = lxml_html.document_fromstring(text)
-    assert_inert_tree(root, where, package)
-
-
-def html_fields(value: Any) -> Iterator[str]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key == "html" and isinstance(item, str):
-                yield item
-            else:
-                yield from html_fields(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from html_fields(item)
-
-
-def assert_inert_json(data: bytes) -> None:
-    for fragment in html_fields(json.loads(data)):
-        assert HOSTILE_MARKUP.search(fragment) is None, fragment
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-        assert_inert_tree(root, f"html field {fragment[:60]!r}")
-
-
-def assert_safe_entries(archive: zipfile.ZipFile, where: str) -> None:
-    """Relative names, no "..", no absolute or drive paths, no symlinks, nothing from outside."""
-    for info in archive.infolist():
-        name = info.filename
-        parts = name.split("/")
-        assert not name.startswith("/") and "\\" not in name, f"{where}: {name}"
-        assert ".." not in parts and not re.match(r"^[A-Za-z]:", name), f"{where}: {name}"
-        assert not stat.S_ISLNK(info.external_attr >> 16), f"{where}: {name} is a symlink"
-        assert SECRET not in archive.read(name), f"{where}: {name} holds the outside file"
-
-
-def shipped_file(name: str, data: bytes) -> bool:
-    """Whether ``data`` is a file the package ships as is (the player's own script, a theme,
-    with the shared font stacks written in)."""
-    return any(
-        data in (p.read_bytes(), typeset(p.read_text("utf-8")).encode("utf-8"))
-        for p in SRC.rglob(Path(name).name)
-        if p.is_file()
-    )
-
-
-def assert_inert_zip(data: bytes, fmt: str) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert_safe_entries(archive, fmt)
-        names = set(archive.namelist())
-        for name in sorted(names):
-            content = archive.read(name)
-            where = f"{fmt}:{name}"
-            if name.endswith((".js", ".css")):
-                assert shipped_file(name, content), f"{where} is not a shipped file"
-            elif name.endswith((".xhtml", ".html", ".htm", ".svg")):
-                assert_inert_markup(content, where, names)
-            elif name.endswith((".opf", ".ncx", ".xml")):
-                assert_inert_markup(content, where)
-
-
-def assert_inert_pdf(data: bytes) -> None:
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    catalog: Any = reader.trailer["/Root"]
-    assert "/AA" not in catalog and "/OpenAction" not in catalog
-    names = catalog.get("/Names")
-    assert names is None or "/JavaScript" not in names.get_object()
-    for page in reader.pages:
-        assert "/AA" not in page
-        for ref in page.get("/Annots") or []:
-            annotation = ref.get_object()
-            action = annotation.get("/A")
-            if action is None:
-                continue
-            action = action.get_object()
-            kind = action.get("/S")
-            assert kind in ("/URI", "/GoTo"), f"PDF action {kind}"
-            if kind == "/URI":
-                uri = str(action["/URI"])
-                assert url_scheme(uri) in ("http", "https", "mailto"), f"PDF link {uri!r}"
-
-
-def assert_inert(fmt: str, data: bytes, corpus: Corpus) -> None:
-    assert SECRET not in data
-    if fmt == "json":
-        assert_inert_json(data)
-        assert str(corpus.folder).encode() not in data, "the JSON names a local path"
-    elif fmt in ("epub", "scorm", "cmi5"):
-        assert_inert_zip(data, fmt)
-    elif fmt == "pdf":
-        assert_inert_pdf(data)
 
 
 # ---------- limits: size and time ----------

@@ -196,7 +196,7 @@ def test_formats_must_name_one_and_are_case_insensitive(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("src", ["player.css/dot.png", "Index.HTML/dot.png", "player/dot.png"])
 def test_an_image_may_not_clash_with_a_package_file(tmp_path: Path, src: str) -> None:
-    from test_hostile import CORPUS
+    from hostile_corpus import CORPUS
 
     (tmp_path / src).parent.mkdir(parents=True)
     shutil.copy(CORPUS / "images" / "dot.png", tmp_path / src)
