@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from aipm_content.cli import main as cli
-from test_preview import LESSON_ID, Server, write_lesson
+from preview_server import LESSON_ID, Server, write_lesson
 
 TIMED_OUT = re.compile(r"error\[render-timeout\]")
 
