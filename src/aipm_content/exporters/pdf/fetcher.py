@@ -52,12 +52,14 @@ class LessonFetcher(URLFetcher):  # type: ignore[misc]
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
         self.root = root.resolve() if root is not None else None
         self.locate = locate
+        self.files_asked = 0  # fetches of anything but a data: URI, refused or not
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
             # Decoded in memory by urllib's DataHandler; nothing is opened.
             return super().fetch(url, headers)
+        self.files_asked += 1
         if scheme != "file":
             self.refuse(url, url, "only images in the lesson's folder may be used, not other URLs")
         parts = urlsplit(url)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,26 +26,21 @@ FONT_EPOCH = "1577836800"
 """2020-01-01T00:00:00Z: the fixed time stamped into re-saved fonts."""
 MAX_FRONT_LAYOUTS = 3
 """The rest is laid out again only if the front's real page count was not the predicted one."""
+THEMES_KEPT = 8
+"""Parsed themes a thread keeps, least recently used dropped first (a preview server or a
+catalog build meets few themes; bounded all the same)."""
 
 
 class Press:
-    """The theme parsed once and one font configuration for every document of an export.
+    """The theme, parsed once a process (parsed_theme), and its font configuration, for every
+    document of an export.
 
     WeasyPrint numbers each document's pages from 1; ``lay_out`` starts the page counter where
     the document will stand in the joined PDF with a one-rule stylesheet of its own.
     """
 
     def __init__(self, css: str, root: Path | None = None, locate: Locate = nowhere) -> None:
-        from .engine import CSS, FontConfiguration
-
-        self.fonts = FontConfiguration()
-        with weasyprint_errors():
-            self.theme = CSS(
-                string=css,
-                base_url=_base(root),
-                url_fetcher=LessonFetcher(root, locate),
-                font_config=self.fonts,
-            )
+        self.theme, self.fonts = parsed_theme(css, root, locate)
 
     def lay_out(
         self, html: str, root: Path | None, locate: Locate = nowhere, first_page: int = 1
@@ -68,6 +65,44 @@ class Press:
 
 def _base(root: Path | None) -> str | None:
     return LESSON_BASE if root is not None else None
+
+
+class _Themes(threading.local):
+    """Per thread: a font configuration (a Pango font map) is not for two threads at once."""
+
+    def __init__(self) -> None:
+        self.kept: OrderedDict[tuple[str, str | None], tuple[Any, Any]] = OrderedDict()
+
+
+_themes = _Themes()
+
+
+def parsed_theme(css: str, root: Path | None, locate: Locate = nowhere) -> tuple[Any, Any]:
+    """``css`` parsed, with the font configuration its @font-face rules are registered in.
+
+    Parsing costs ~0.1 s and a font configuration loads every installed font, so both are
+    kept for the next export (a build worker, the preview server). A theme that read a file
+    while parsed (a checked theme never does) is parsed again every time, so the file goes
+    through that export's LessonFetcher, its refusals located; one that read nothing depends
+    on its folder only through the base URL, its url() values being fetched later by each
+    document's own fetcher.
+    """
+    from .engine import CSS, FontConfiguration
+
+    key = (css, _base(root))
+    kept = _themes.kept
+    if key in kept:
+        kept.move_to_end(key)
+        return kept[key]
+    fonts = FontConfiguration()
+    fetcher = LessonFetcher(root, locate)
+    with weasyprint_errors():
+        theme = CSS(string=css, base_url=_base(root), url_fetcher=fetcher, font_config=fonts)
+    if not fetcher.files_asked:
+        kept[key] = theme, fonts
+        if len(kept) > THEMES_KEPT:
+            kept.popitem(last=False)
+    return theme, fonts
 
 
 def anchor_pages(document: Any, first_page: int) -> dict[str, int]:
