@@ -43,6 +43,26 @@ def layouts(monkeypatch: pytest.MonkeyPatch) -> Iterator[collections.Counter[int
     yield counts
 
 
+@pytest.fixture
+def leaders(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """How many lines have their ``leader()`` filled with dots (a box per dot), in a list of
+    one: the contents' dot leaders, each on one line."""
+    from weasyprint.layout import inline, leader
+
+    filled = [0]
+    fill = leader.handle_leader
+
+    def counted(context: Any, line: Any, containing_block: Any) -> None:
+        filled[0] += leader.leader_index(line)[0] is not None
+        fill(context, line, containing_block)
+
+    # inline calls its own name for it; press.leaders_unfilled may put a switch there, which
+    # calls leader's.
+    monkeypatch.setattr(inline, "handle_leader", counted)
+    monkeypatch.setattr(leader, "handle_leader", counted)
+    yield filled
+
+
 def page_lines(path: Path) -> list[list[str]]:
     """Each page's lines (pdftotext's reading order), stripped, empty ones dropped."""
     done = subprocess.run(
@@ -141,10 +161,11 @@ def long_contents_lesson(sections: int) -> str:
 
 
 def test_a_long_contents_is_sized_before_the_rest_is_numbered(
-    layouts: collections.Counter[int], tmp_path: Path
+    layouts: collections.Counter[int], leaders: list[int], tmp_path: Path
 ) -> None:
     """A contents too long to be sure of one page is laid out once with placeholder numbers
-    to learn its length; every other page is laid out once."""
+    and its dot leaders left unfilled, to learn its length; every other page is laid out
+    once, and every leader filled once."""
     out = EXPORTER.export(parse(long_contents_lesson(45)), tmp_path / "l.pdf", PdfOptions())
     lines = page_lines(out)
     front = destination_page(pypdf.PdfReader(out), "part-0-title") - 1
@@ -153,6 +174,10 @@ def test_a_long_contents_is_sized_before_the_rest_is_numbered(
     contents = check_printed_pages(out, front, [f"Part {n}" for n in range(45)])
     assert contents["Part 0"] == front + 1
     assert len(contents) == 45 + 5 + 1  # the parts, their decisions, the answer key
+    entries = [line for page in lines[1:front] for line in page if LEADER.match(line)]
+    # Once each (and a line tried at a page's foot before it moves over): twice each when the
+    # sizing layout filled them too.
+    assert len(entries) <= leaders[0] < len(entries) + front
 
 
 def test_a_front_longer_than_predicted_renumbers_the_rest(
@@ -191,3 +216,35 @@ def test_the_workbook_lays_out_each_page_once(
     assert all(contents[x.title] == destination_page(reader, x.id) for x in course.lessons)
     keys = [n for n, page in enumerate(page_lines(out), start=1) if "Try each" in " ".join(page)]
     assert len(keys) == len(course.lessons)
+
+
+def test_a_workbook_with_a_long_contents_fills_each_leader_once(
+    layouts: collections.Counter[int], leaders: list[int], tmp_path: Path
+) -> None:
+    """The course's front sized as a lesson's is: laid out once more, its leaders unfilled."""
+    modules = []
+    for module in range(2):
+        names = []
+        for n in range(2):
+            name = f"long-{module}-{n}"
+            text = long_contents_lesson(20).replace(
+                "id: long\ntitle: Long", f"id: {name}\ntitle: {name}"
+            )
+            (tmp_path / f"{name}.md").write_text(text, encoding="utf-8")
+            names.append(f"      - {name}.md")
+        modules.append(f"  - title: Module {module}\n    lessons:\n" + "\n".join(names))
+    yml = "id: long-course\ntitle: Long course\nmodules:\n" + "\n".join(modules) + "\n"
+    (tmp_path / "course.yml").write_text(yml, encoding="utf-8")
+    course = load_course(tmp_path / "course.yml")
+    out = EXPORTER.export(course, tmp_path / "course.pdf", PdfOptions())
+    reader = pypdf.PdfReader(out)
+    front = destination_page(reader, course.lessons[0].id) - 1
+    assert front == 4  # the cover and three pages of contents
+    assert sum(layouts.values()) == len(reader.pages) + front
+    openers = frozenset({1, *(destination_page(reader, x.id) for x in course.lessons)})
+    titles = [x.title for x in course.lessons]
+    titles += [s.title for x in course.lessons for s in x.sections if s.title]
+    check_printed_pages(out, front, titles, openers)
+    entries = [line for page in page_lines(out)[1:front] for line in page if LEADER.match(line)]
+    assert len(entries) == 4 * (1 + 20 + 1)  # a lesson's title, its parts and its key
+    assert len(entries) <= leaders[0] < len(entries) + front

@@ -128,11 +128,13 @@ def front_first(
 
     The rest is numbered from the page after the front, so the front's page count is needed
     first: ``front_pages`` when it is certain enough (a short contents), else learnt from a
-    layout of the front with placeholder numbers. Should the front with the real numbers take
-    another count (rare), the rest is laid out again from the corrected page.
+    layout of the front with placeholder numbers and its leaders left unfilled (the same pages
+    for half the work). Should the front with the real numbers take another count (rare), the
+    rest is laid out again from the corrected page.
     """
     if front_pages is None:
-        front_pages = len(lay_out_front(None).pages)
+        with leaders_unfilled():
+            front_pages = len(lay_out_front(None).pages)
     for _ in range(MAX_FRONT_LAYOUTS):
         documents, pages = lay_out_rest(front_pages + 1)
         front = lay_out_front(pages)
@@ -140,6 +142,43 @@ def front_first(
             break
         front_pages = len(front.pages)
     return front.copy([*front.pages, *(page for document in documents for page in document.pages)])
+
+
+class _Counting(threading.local):
+    unfilled = False
+
+
+_counting = _Counting()
+
+
+@contextlib.contextmanager
+def leaders_unfilled() -> Iterator[None]:
+    """Lay out without filling ``leader()``s with their dots, in this thread: for a layout
+    only counted, never written.
+
+    WeasyPrint breaks a line with one dot in the leader, then fills it with a box per dot
+    (a course's contents: ~20,000 boxes, which the page's later steps all walk): filling only
+    moves boxes along their line, so the pages are the same.
+    """
+    from weasyprint.layout import inline
+
+    if not getattr(inline.handle_leader, "switchable", False):
+        inline.handle_leader = _handle_leader
+    _counting.unfilled = True
+    try:
+        yield
+    finally:
+        _counting.unfilled = False
+
+
+def _handle_leader(context: Any, line: Any, containing_block: Any) -> None:
+    from weasyprint.layout import leader
+
+    if not _counting.unfilled:
+        leader.handle_leader(context, line, containing_block)
+
+
+_handle_leader.switchable = True  # type: ignore[attr-defined]
 
 
 def write(document: Any) -> bytes:
