@@ -16,9 +16,11 @@ from jinja2 import Environment
 
 from aipm_content import Lesson, load
 from aipm_content.build_pool import MAX_BATCH, batches
-from aipm_content.build_worker import Job, prepare
+from aipm_content.build_worker import Job, build_lesson, prepare
 from aipm_content.cli import main
 from aipm_content.exporters.epub import EpubOptions, book, epub_bytes
+from aipm_content.exporters.scorm import ScormOptions
+from aipm_content.model import RichText, measure
 from aipm_content.render import html
 from aipm_content.render.html import TEMPLATES
 from conftest import FIXTURES, SEED_MD, subprocesses_started
@@ -124,6 +126,28 @@ def test_after_the_warm_up_a_book_compiles_no_template(monkeypatch: pytest.Monke
     monkeypatch.setattr(Environment, "compile", counted)
     epub_bytes(load(EVERY_MD))
     assert compiled == []
+
+
+def test_a_lesson_is_walked_once_for_its_words_and_images(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reading time, each SCO's minutes and the images the cache records all come from one
+    walk of the lesson (it was three: the word count, the images, the sections' words)."""
+    prepare({"epub": EpubOptions(), "scorm": ScormOptions()}, warm=False)
+    visits: dict[int, int] = {}
+    walk = measure.rich_texts
+
+    def counted(node: Any) -> Any:
+        if isinstance(node, RichText):
+            visits[id(node)] = visits.get(id(node), 0) + 1
+        return walk(node)
+
+    monkeypatch.setattr(measure, "rich_texts", counted)
+    targets = {"epub": tmp_path / "book.epub", "scorm": tmp_path / "package.zip"}
+    result = build_lesson(Job(EVERY_MD, targets))
+    assert [o.status for o in result.outcomes] == ["built", "built"], result.diagnostics
+    assert list(result.images) == ["images/skills-chart.png"]
+    assert len(visits) > 20 and set(visits.values()) == {1}
 
 
 def write_sized(folder: Path, sizes: list[int]) -> list[Path]:

@@ -4,6 +4,8 @@ their xAPI interactions."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from aipm_content.model import (
     Decision,
@@ -12,6 +14,7 @@ from aipm_content.model import (
     Practice,
 )
 from aipm_content.model.lesson import WORDS_PER_MINUTE
+from aipm_content.model.measure import words_in
 from model_builders import choices, judgment, lesson_with, para, rich, words
 
 # -- the JSON contract ----------------------------------------------------------------------------
@@ -73,6 +76,12 @@ def test_words_are_counted_in_every_text_and_section_title() -> None:
     assert lesson.word_count == 4 + 2 + 3 + 1 + 2 + 5
     assert lesson.exercise_minutes == 15
     assert lesson.duration == "PT16M"
+
+
+@given(st.text(st.sampled_from("a1_-— \t\n\u00a0\u2003\x1c\u200béé٣²½\u0301.\u3000\ufeff")))
+@example("— one -- a_b _ __ x")
+def test_a_word_is_a_whitespace_run_holding_a_letter_or_digit(text: str) -> None:
+    assert words_in(text) == sum(1 for run in text.split() if any(c.isalnum() for c in run))
 
 
 def test_seed_reading_time(seed_lesson: Lesson) -> None:

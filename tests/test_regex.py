@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from aipm_content.model import ids, inline, links
+from aipm_content.model import ids, inline, links, measure
 from aipm_content.parse import diagnostics, directives, lint, reading_text, syntax
 from aipm_content.parse import limits as parse_limits
 from aipm_content.write import markdown as writer
@@ -64,6 +64,7 @@ PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
     "inline._UNSAFE_CHARS": (inline._UNSAFE_CHARS, "search"),
     "inline._ASSET": (inline._ASSET, "match"),
     "ids._WORD": (ids._WORD, "findall"),
+    "measure.NO_ALNUM_RUN": (measure.NO_ALNUM_RUN, "findall"),
     "links._LESSON_HREF": (links._LESSON_HREF, "fullmatch"),
     "lint._HOST_WITHOUT_SCHEME": (lint._HOST_WITHOUT_SCHEME, "match"),
     "lint._BARE_OPENING": (lint._BARE_OPENING, "match"),
@@ -73,7 +74,8 @@ PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
     "writer.LINE_START": (writer.LINE_START, "sub"),
     "writer.NAMELESS": (writer.NAMELESS, "match"),
 }
-MODULES = ["model.ids", "model.inline", "model.links", "parse.builder", "parse.diagnostics"]
+MODULES = ["model.ids", "model.inline", "model.links", "model.measure", "parse.builder"]
+MODULES += ["parse.diagnostics"]
 MODULES += ["parse.directives", "parse.lint", "parse.limits", "parse.reading_text", "parse.syntax"]
 MODULES += [
     "parse.front_matter",

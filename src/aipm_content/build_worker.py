@@ -21,7 +21,6 @@ from typing import Literal
 from .api import load, parse, source_bytes
 from .cache import image_digest, sha256_bytes, sha256_file
 from .exporters.base import Exporter, ExportOptions, get_exporter
-from .model.measure import image_sources
 from .parse.diagnostics import Diagnostic, LessonError
 
 Status = Literal["built", "cached", "failed"]
@@ -163,7 +162,7 @@ def build_lesson(job: Job) -> LessonResult:
     result.lesson_id, result.id_line = lesson.id, id_line(job.source, data)
     if result.outcomes:  # failed under --strict
         return result
-    for src in sorted(image_sources(lesson)):
+    for src in sorted(lesson.image_sources):
         digest = image_digest(job.source.parent, src)
         if digest is not None:
             result.images[src] = digest

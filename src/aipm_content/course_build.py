@@ -37,14 +37,11 @@ def course_files(folder: Path, out_dir: Path | None = None) -> list[Path]:
 
 def course_images(course: Course, folder: Path) -> set[str]:
     """Every image the course's lessons show, as a path below the build folder."""
-    from .model.measure import image_sources
-
     found: set[str] = set()
     for lesson in course.lessons:
         base = lesson.source_dir or folder
         found.update(
-            os.path.relpath(base / src, folder).replace(os.sep, "/")
-            for src in image_sources(lesson)
+            os.path.relpath(base / src, folder).replace(os.sep, "/") for src in lesson.image_sources
         )
     return found
 

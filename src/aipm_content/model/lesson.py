@@ -36,7 +36,7 @@ from .blocks import (
 from .ids import NodeId
 from .inline import RichText
 from .interaction import Interaction
-from .measure import count_words
+from .measure import LessonMeasure, measure
 
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
 WORDS_PER_MINUTE = 250
@@ -289,11 +289,21 @@ class Lesson(Node):
             by_id.setdefault(block.id, block)  # the first, as a search in reading order finds
         return by_id
 
+    @property
+    def measured(self) -> LessonMeasure:
+        """Words per section and image sources, from one walk of the lesson (made once)."""
+        return self._cached("measured", lambda: measure(self))
+
+    @property
+    def image_sources(self) -> frozenset[str]:
+        """``src`` of every image the lesson shows."""
+        return self.measured.images
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def word_count(self) -> int:
         """Words a reader reads, from every text of the lesson."""
-        return self._cached("word_count", lambda: count_words(self))
+        return self.measured.words
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -14,7 +14,6 @@ from typing import Any
 from ...model.blocks import Practice
 from ...model.course import Course
 from ...model.lesson import Lesson
-from ...model.measure import image_sources, rich_texts, words_in
 from ...parse.diagnostics import Diagnostic, LessonError
 from ...parse.limits import image_code, resolve_image
 from ...render.html import render, themed
@@ -42,12 +41,9 @@ PLAYER_SCRIPTS = (
 
 def section_minutes(lesson: Lesson) -> list[float]:
     """Reading minutes per section, shared out so they add up to ``lesson.reading_minutes``."""
-    words = [
-        sum(words_in(rt.text) for rt in rich_texts(s.blocks)) + words_in(s.title or "")
-        for s in lesson.sections
-    ]
+    words = lesson.measured.section_words  # the walk that gave reading_minutes too
     total = sum(words) or 1
-    reading = lesson.reading_minutes  # a word count of the whole lesson: computed once
+    reading = lesson.reading_minutes
     return [round(reading * w / total, 3) for w in words]
 
 
@@ -140,7 +136,7 @@ def check_limits(lesson: Lesson, version: Version) -> None:
 def images(lesson: Lesson) -> dict[str, bytes]:
     """Every image the lesson shows, by its path relative to the lesson (kept in the zip)."""
     found: dict[str, bytes] = {}
-    srcs = sorted(image_sources(lesson))
+    srcs = sorted(lesson.image_sources)
     for src in srcs:
         if lesson.source_dir is None:
             raise LessonError(
