@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -19,6 +21,7 @@ from aipm_content.build_pool import MAX_BATCH, batches
 from aipm_content.build_worker import Job, build_lesson, prepare
 from aipm_content.cli import main
 from aipm_content.exporters.epub import EpubOptions, book, epub_bytes
+from aipm_content.exporters.output import write_atomic
 from aipm_content.exporters.scorm import ScormOptions
 from aipm_content.model import RichText, measure
 from aipm_content.render import html
@@ -194,3 +197,40 @@ def test_one_worker_and_two_write_the_same_bytes(tmp_path: Path) -> None:
         outputs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
     assert len(outputs["2"]) == 24 * 3 + 1  # and the cache, which must match too
     assert outputs["1"] == outputs["2"]
+
+
+def test_a_build_lists_its_output_folder_once_not_at_every_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dead writers' temporary files are removed when the build starts, from one listing of
+    each folder; its 13 writes (12 outputs and the cache) list none again, and a write after
+    the build does, as a single export's."""
+    folder = tmp_path / "content"
+    generate.write_catalog(folder, 4)
+    out = tmp_path / "dist"
+    (out / "sub").mkdir(parents=True)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process id that no longer runs
+    part = f".{{}}.{gone.pid}.0123456789abcdef.part"
+    stale = [out / part.format("lesson-0001.json"), out / "sub" / part.format("x.epub")]
+    for path in stale:
+        path.write_bytes(b"half")
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def counted(path: Any = ".") -> Any:
+        listed.append(os.path.relpath(path, out))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", counted)
+    args = [str(folder), "-o", str(out), "--formats", "json,epub,scorm", "--jobs", "1"]
+    result = CliRunner().invoke(main, ["build", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert sorted(p for p in listed if not p.startswith("..")) == [".", "sub"]
+    assert len(list(out.glob("lesson-*"))) == 12
+    assert not any(path.exists() for path in stale)
+    listed.clear()
+    stale[0].write_bytes(b"half")
+    write_atomic(out / "lesson-0001.json", b"{}")
+    assert listed == ["."] and not stale[0].exists()
+

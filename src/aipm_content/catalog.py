@@ -31,7 +31,7 @@ from .build_worker import Job, LessonResult, Outcome, Status, output_error
 from .cache import CACHE_NAME, BuildCache, Entry, input_key, sha256_bytes
 from .course_build import build_courses, course_files
 from .exporters.base import ExportOptions, get_exporter
-from .exporters.output import remove_stale_parts
+from .exporters.output import build_output
 from .parse.diagnostics import Diagnostic, LessonError
 from .settings import load_settings
 from .sources import list_sources
@@ -200,41 +200,41 @@ def run_catalog(
         return CatalogResult([], problems, time.perf_counter() - start)
     sources = lesson_sources(folder, out_dir)
     cache = BuildCache.load(out_dir)
-    remove_stale_parts(out_dir)
-    job_list, hits, planning = plan(
-        sources, out_dir, folder, options_json, cache, use_cache, strict
-    )
-    problems.extend(planning)
-    progress, tasks = make_progress(console, len(sources), list(options))
-    for hit in hits:
-        progress.advance(tasks[hit.fmt])
-    fully_cached = {hit.source for hit in hits} - {job.source for job in job_list}
-    progress.advance(tasks["lessons"], len(fully_cached))
-    results: list[LessonResult] = []
-    course_paths = course_files(folder, out_dir)
-    courses = {p.relative_to(folder).as_posix() for p in course_paths}
-    try:
-        if job_list:
-            results = run_jobs(job_list, options, jobs or default_jobs(), progress, tasks)
-        problems.extend(refuse_duplicate_ids(folder, hits, results, cache))
-    finally:
-        problems.extend(
-            update_cache(cache, results, options_json, folder, out_dir, sources, courses)
+    with build_output(out_dir):  # the killed runs' temporary files go, once
+        job_list, hits, planning = plan(
+            sources, out_dir, folder, options_json, cache, use_cache, strict
         )
-    outcomes = hits + [o for r in results for o in r.outcomes]
-    taken = {os.path.relpath(o.output, out_dir) for o in outcomes if o.output is not None}
-    built, course_problems = build_courses(
-        folder,
-        course_paths,
-        out_dir,
-        options,
-        strict=strict,
-        taken=taken,
-        cache=cache,
-        use_cache=use_cache,
-    )
-    if built:
-        course_problems.extend(save_cache(cache, out_dir))
+        problems.extend(planning)
+        progress, tasks = make_progress(console, len(sources), list(options))
+        for hit in hits:
+            progress.advance(tasks[hit.fmt])
+        fully_cached = {hit.source for hit in hits} - {job.source for job in job_list}
+        progress.advance(tasks["lessons"], len(fully_cached))
+        results: list[LessonResult] = []
+        course_paths = course_files(folder, out_dir)
+        courses = {p.relative_to(folder).as_posix() for p in course_paths}
+        try:
+            if job_list:
+                results = run_jobs(job_list, options, jobs or default_jobs(), progress, tasks)
+            problems.extend(refuse_duplicate_ids(folder, hits, results, cache))
+        finally:
+            problems.extend(
+                update_cache(cache, results, options_json, folder, out_dir, sources, courses)
+            )
+        outcomes = hits + [o for r in results for o in r.outcomes]
+        taken = {os.path.relpath(o.output, out_dir) for o in outcomes if o.output is not None}
+        built, course_problems = build_courses(
+            folder,
+            course_paths,
+            out_dir,
+            options,
+            strict=strict,
+            taken=taken,
+            cache=cache,
+            use_cache=use_cache,
+        )
+        if built:
+            course_problems.extend(save_cache(cache, out_dir))
     outcomes += built
     order = {fmt: i for i, fmt in enumerate(options)}
     outcomes.sort(key=lambda o: (name_of(o.source, folder), order[o.fmt]))

@@ -2,7 +2,9 @@
 
 The temporary file is ``.<name>.<pid>.<random>.part`` beside the target: a run killed before it
 could clean up (SIGKILL) leaves one behind, and the next write of that target, or the next
-build of that folder, removes it once the process named in it is gone.
+build of that folder, removes it once the process named in it is gone. A build clears its whole
+output folder when it starts (``build_output``), so its own writes do not list their folder
+again each time (at 200 outputs that listing was ~1 ms a write).
 """
 
 from __future__ import annotations
@@ -11,10 +13,29 @@ import contextlib
 import os
 import re
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 _PART = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{16}\.part$")
+_CLEARED: set[Path] | None = None
+"""While a build runs: the folders this process has already cleared of dead writers' temporary
+files (None outside a build: every write clears its target's)."""
+
+
+@contextlib.contextmanager
+def build_output(out_dir: Path) -> Iterator[None]:
+    """A build writing into ``out_dir``: every dead writer's temporary file in it is removed
+    now, and a folder is listed again only at its first write (one the walk did not see, e.g.
+    created by the build). Workers forked inside inherit what was cleared."""
+    global _CLEARED
+    outer = _CLEARED
+    _CLEARED = set()
+    try:
+        remove_stale_parts(out_dir)
+        yield
+    finally:
+        _CLEARED = outer
 
 
 @contextlib.contextmanager
@@ -24,8 +45,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
     The output keeps an existing file's permissions; a new one gets the umask's (0666 & ~umask),
     as any file the user creates would.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(target.parent, target.name)
+    folder = target.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    if _CLEARED is None:
+        _remove_stale(folder, target.name)
+    elif folder not in _CLEARED:
+        _remove_stale(folder)
+        _CLEARED.add(folder)
     temp = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(8)}.part"
     os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666))
     try:
@@ -68,22 +94,29 @@ def _alive(pid: int) -> bool:
 def _remove_stale(folder: Path, name: str | None = None) -> None:
     """Delete temporary files of dead writers (of ``name``, or of any target)."""
     try:
-        entries = list(os.scandir(folder))
+        names = [entry.name for entry in os.scandir(folder)]
     except OSError:
         return
-    for entry in entries:
-        match = _PART.match(entry.name)
-        if match is None or (name is not None and match["name"] != name):
+    _remove_dead_parts(folder, names, name)
+
+
+def _remove_dead_parts(folder: Path, names: list[str], target: str | None = None) -> None:
+    for name in names:
+        match = _PART.match(name)
+        if match is None or (target is not None and match["name"] != target):
             continue
-        if not _alive(int(match["pid"])) and entry.is_file(follow_symlinks=False):
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+        path = folder / name
+        with contextlib.suppress(OSError):
+            if not _alive(int(match["pid"])) and stat.S_ISREG(os.lstat(path).st_mode):
+                os.unlink(path)
 
 
 def remove_stale_parts(out_dir: Path) -> None:
     """Temporary files a killed build left anywhere in its output folder."""
     if not out_dir.is_dir():
         return
-    for top, dirs, _files in os.walk(out_dir):
-        _remove_stale(Path(top))
+    for top, dirs, files in os.walk(out_dir):
+        _remove_dead_parts(Path(top), files)
+        if _CLEARED is not None:
+            _CLEARED.add(Path(top))
         dirs[:] = [d for d in dirs if not d.startswith(".")]
