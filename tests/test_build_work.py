@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 from jinja2 import Environment
 
-from aipm_content import Lesson, load
+from aipm_content import Lesson, catalog, load
+from aipm_content.api import source_bytes
 from aipm_content.build_pool import MAX_BATCH, batches
 from aipm_content.build_worker import Job, build_lesson, prepare
 from aipm_content.cli import main
@@ -234,3 +235,26 @@ def test_a_build_lists_its_output_folder_once_not_at_every_write(
     write_atomic(out / "lesson-0001.json", b"{}")
     assert listed == ["."] and not stale[0].exists()
 
+
+def test_a_build_without_the_cache_reads_no_source_before_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under --no-cache the plan needs no source hash: each worker reads its lesson once and
+    hashes those bytes, and the cache then records them, so the next build is all hits."""
+    folder = tmp_path / "content"
+    generate.write_catalog(folder, 3)
+    out = tmp_path / "dist"
+    read: list[Path] = []
+
+    def counted(path: Path) -> bytes:
+        read.append(path)
+        return source_bytes(path)
+
+    monkeypatch.setattr(catalog, "source_bytes", counted)
+    args = [str(folder), "-o", str(out), "--formats", "json,epub", "--jobs", "1"]
+    result = CliRunner().invoke(main, ["build", *args, "--no-cache"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert read == []
+    again = CliRunner().invoke(main, ["build", *args], catch_exceptions=False)
+    assert "0 built, 6 cached" in again.output
+    assert len(read) == 3

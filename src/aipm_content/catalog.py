@@ -134,19 +134,21 @@ def plan(
             problems.append(Diagnostic(str(source), 1, 1, "duplicate-output", message))
             continue
         stems[stem] = source
+        targets = {fmt: out_dir / f"{stem}{suffixes[fmt]}" for fmt in options_json}  # mirrored
+        if not use_cache:  # nothing to compare: the worker reads and hashes the source
+            jobs.append(Job(source, targets, strict))
+            continue
         try:
             source_hash = sha256_bytes(source_bytes(source))
         except LessonError:
             source_hash = "unreadable"  # the worker reports it with its location
-        targets: dict[str, Path] = {}
         cached_warnings: set[Diagnostic] = set()
         for fmt, opts_json in options_json.items():
             key = input_key(name, source_hash, fmt, opts_json)
-            target = out_dir / f"{stem}{suffixes[fmt]}"  # subfolders mirrored
+            target = targets[fmt]
             entry = cache.entries.get(name, {}).get(fmt)
             if (
-                use_cache
-                and entry is not None
+                entry is not None
                 and not (strict and entry.warnings)
                 and cache.fresh(name, fmt, key, out_dir, source.parent)
             ):
@@ -155,8 +157,7 @@ def plan(
                     Diagnostic(str(source), int(line), int(col), code, message, "warning")
                     for line, col, code, message in entry.warnings
                 )
-            else:
-                targets[fmt] = target
+                del targets[fmt]
         if targets:
             jobs.append(Job(source, targets, strict))
         else:
