@@ -24,7 +24,7 @@ from aipm_content.cli import main
 from aipm_content.exporters.epub import EpubOptions, book, epub_bytes
 from aipm_content.exporters.output import write_atomic
 from aipm_content.exporters.scorm import ScormOptions
-from aipm_content.model import RichText, measure
+from aipm_content.model import RichText, inline, measure
 from aipm_content.render import html
 from aipm_content.render.html import TEMPLATES
 from conftest import FIXTURES, SEED_MD, subprocesses_started
@@ -56,6 +56,20 @@ def test_each_epub_entry_is_compressed_once_and_nothing_read_back(
         deflated = [i for i in book.infolist() if i.compress_type == zipfile.ZIP_DEFLATED]
     assert len(deflated) > 5
     assert calls == {"compress": len(deflated), "decompress": 0}
+
+
+def test_each_text_of_a_book_is_made_into_html_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    lesson = load(EVERY_MD)
+    made: dict[int, int] = {}
+    inline_html = inline.inline_html
+
+    def counted(inlines: Any, *args: Any) -> Any:
+        made[id(inlines)] = made.get(id(inlines), 0) + 1
+        return inline_html(inlines, *args)
+
+    monkeypatch.setattr(inline, "inline_html", counted)
+    epub_bytes(lesson)
+    assert len(made) > 20 and set(made.values()) == {1}
 
 
 @pytest.fixture(scope="module")

@@ -54,8 +54,9 @@ def rich(context: Context, value: RichText | None) -> Markup:
     if value is None:
         return Markup("")
     image_src = _image_src(context)
-    if SCHEME not in value.html and (image_src is None or "<img " not in value.html):
-        return Markup(value.html)
+    html = value.html  # computed at each access: made once here
+    if SCHEME not in html and (image_src is None or "<img " not in html):
+        return Markup(html)
     return inline_html(value.inlines, _resolver(context), image_src)
 
 
