@@ -4,14 +4,15 @@ them, and overridable with ``:id:``."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from aipm_content.api import parse
-from aipm_content.model import Decision, Lesson
+from aipm_content.model import Decision, Lesson, ids
 from aipm_content.model.blocks import ACTIVITY_TYPES
 from aipm_content.model.ids import ID_PATTERN, MAX_ID_LENGTH, make_id, slugify, with_suffix
 from aipm_content.parse.markdown import markdown_parser
@@ -179,6 +180,36 @@ def test_slugify_examples() -> None:
     assert slugify("नमस्ते 🔥") == ""
     assert slugify("one two three four five six seven eight nine", max_words=3) == "one-two-three"
     assert slugify("abcdef ghijkl", max_length=10) == "abcdef"  # cut at a word boundary
+
+
+def whole_text_words(text: str, limit: int) -> list[str]:
+    """The words a slug is made of, folding the whole text at once (as slugify once did)."""
+    folded = unicodedata.normalize("NFKD", text.translate(ids._TYPOGRAPHIC))
+    return re.findall("[a-z0-9]+", folded.encode("ascii", "ignore").decode().lower())[:limit]
+
+
+TRICKY = "aZ9 -'’—“\u00a0\u2003\t\né\u0301\u0327Å©½ｆｉ\ufb01नम🔥ǅ"
+
+
+@given(text=st.text(st.sampled_from(TRICKY)) | st.text(), limit=st.integers(0, 10))
+@example(text="e \u0301x", limit=2)  # a combining mark right after a space
+def test_a_slug_has_the_words_of_the_whole_text(text: str, limit: int) -> None:
+    assert ids.ascii_words(text, limit) == whole_text_words(text, limit)
+
+
+def test_a_long_paragraph_is_folded_only_as_far_as_its_slug_needs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folded: list[str] = []
+    normalize = unicodedata.normalize
+
+    def counted(form: str, text: str) -> str:
+        folded.append(text)
+        return normalize(form, text)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(unicodedata, "normalize", counted)
+    assert make_id("p", "Café crème — déjà vu " * 500) == "p-cafe-creme-deja-vu-cafe-creme"
+    assert sum(map(len, folded)) < 50
 
 
 def test_make_id_and_suffix_fit_the_limit() -> None:

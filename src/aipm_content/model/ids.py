@@ -48,9 +48,7 @@ def slugify(text: str, *, max_words: int = 8, max_length: int = MAX_ID_LENGTH) -
     Non-ASCII letters are transliterated where Unicode gives a base letter (é -> e); scripts
     without one (Devanagari, emoji) contribute nothing, so the caller must have a fallback.
     """
-    text = text.translate(_TYPOGRAPHIC)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    words = _WORD.findall(ascii_text)[:max_words]
+    words = ascii_words(text, max_words)
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word
@@ -58,6 +56,24 @@ def slugify(text: str, *, max_words: int = 8, max_length: int = MAX_ID_LENGTH) -
             break
         slug = candidate
     return slug
+
+
+def ascii_words(text: str, limit: int) -> list[str]:
+    """The first ``limit`` words of ``text`` folded to lowercase ASCII.
+
+    Ids are made from whole paragraphs, of which a few words are kept: the text is folded a
+    space-separated piece at a time, until there are enough. Every step works per character
+    and NFKD reorders nothing across a space, so the words are those of the whole text.
+    """
+    words: list[str] = []
+    for piece in text.split(" "):
+        if not piece.isascii():  # the table's keys are not ASCII; ASCII is its own NFKD
+            folded = unicodedata.normalize("NFKD", piece.translate(_TYPOGRAPHIC))
+            piece = folded.encode("ascii", "ignore").decode()
+        words += _WORD.findall(piece.lower())
+        if len(words) >= limit:
+            break
+    return words[:limit]
 
 
 def make_id(prefix: str, text: str, *, max_words: int = 6) -> str:
