@@ -30,8 +30,11 @@ class Node(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _drop_computed(cls, data: Any) -> Any:
-        if isinstance(data, dict) and cls.model_computed_fields:
-            return {k: v for k, v in data.items() if k not in cls.model_computed_fields}
+        # Runs for every node validated: the class attribute that ``model_computed_fields``
+        # returns, without that property's wrapper, and no copy when there is nothing to drop.
+        computed = cls.__pydantic_computed_fields__
+        if computed and isinstance(data, dict) and not computed.keys().isdisjoint(data):
+            return {k: v for k, v in data.items() if k not in computed}
         return data
 
 
