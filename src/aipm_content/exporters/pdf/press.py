@@ -21,6 +21,7 @@ from typing import Any
 
 from ...parse.diagnostics import LessonError
 from .fetcher import LESSON_BASE, LessonFetcher, Locate, RefusedResource, nowhere
+from .streams import compact_page_streams
 
 FONT_EPOCH = "1577836800"
 """2020-01-01T00:00:00Z: the fixed time stamped into re-saved fonts."""
@@ -183,7 +184,7 @@ _handle_leader.switchable = True  # type: ignore[attr-defined]
 
 def write(document: Any) -> bytes:
     """The PDF/UA bytes of a laid-out document (or of pages joined with ``Document.copy``)."""
-    with weasyprint_errors():
+    with weasyprint_errors(), compact_page_streams(document):
         data: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     return data
 
