@@ -11,10 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pypdf
 import pytest
 from hypothesis import settings
 
 from aipm_content import Lesson, load
+from aipm_content.exporters.pdf import EXPORTER, PdfOptions
+from pdf_reading import SMALL_LESSON, pdf_text, write_pixel
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -100,3 +103,43 @@ def lms() -> Iterator[LmsServer]:
     server = LmsServer()
     yield server
     server.close()
+
+
+# -- the PDF tests' artifacts, each built once per session ----------------------------------
+
+
+@pytest.fixture(scope="session")
+def seed_pdf(tmp_path_factory: pytest.TempPathFactory, seed_lesson: Lesson) -> Path:
+    out = tmp_path_factory.mktemp("pdf") / "seed.pdf"
+    EXPORTER.export(seed_lesson, out, PdfOptions(brand_name="Pragmatic Leaders"))
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_pdf: Path) -> str:
+    return pdf_text(seed_pdf)
+
+
+@pytest.fixture(scope="session")
+def seed_reader(seed_pdf: Path) -> pypdf.PdfReader:
+    return pypdf.PdfReader(seed_pdf)
+
+
+@pytest.fixture(scope="session")
+def small_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("small")
+    write_pixel(folder / "pixel.png")
+    (folder / "small-hindi.md").write_text(SMALL_LESSON, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def small_lesson(small_dir: Path) -> Lesson:
+    return load(small_dir / "small-hindi.md")
+
+
+@pytest.fixture(scope="session")
+def small_pdf(small_dir: Path, small_lesson: Lesson) -> Path:
+    out = small_dir / "out" / "small.pdf"
+    EXPORTER.export(small_lesson, out, PdfOptions(paper="letter", accent_color="#7A1F5C"))
+    return out

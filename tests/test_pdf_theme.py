@@ -14,7 +14,7 @@ from aipm_content import load
 from aipm_content.exporters.pdf import EXPORTER, PdfOptions, engine, press
 from aipm_content.exporters.pdf.press import THEMES_KEPT, Press
 from aipm_content.parse.diagnostics import LessonError
-from test_pdf import write_pixel
+from pdf_reading import write_pixel
 
 LESSON = "---\nid: small\ntitle: Small\n---\n\nThe introduction.\n\n## One\n\nThe text of one.\n"
 
