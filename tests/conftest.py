@@ -89,9 +89,11 @@ def chromium() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One Chromium for the session's browser tests."""
+    """One Chromium for a module's browser tests. Not one for the session: a sync Playwright
+    left running breaks every later test that drives a browser from an asyncio loop (the
+    EPUB's page previews, the preview server's tests)."""
     with chromium() as launched:
         yield launched
 

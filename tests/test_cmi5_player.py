@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from aipm_content import Lesson, export, load_course
-from conftest import ROOT, chromium
+from conftest import ROOT
 from lms.cmi5_launch import Launch, launch
 from lms.cmi5_rules import session_statements, verb, violations
 from lms.lrs import LrsServer, document_key
@@ -31,14 +31,6 @@ PRACTICE_TEXT = (
     "then I can move to a greenfield team with a track record."
 )
 EXERCISE_TEXT = "Spotify Discover Weekly optimises for listening time.\nIt fails on moods."
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Chromium for this module only: the session's (conftest) would stay open from here on,
-    and a sync Playwright left running breaks the EPUB preview tests that come next."""
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from aipm_content import load, load_course
 from aipm_content.exporters.scorm.package import package_files
-from conftest import ROOT, SEED_MD, chromium
+from conftest import ROOT, SEED_MD
 from preview_server import (
     CHART,
     FIRST,
@@ -54,12 +54,6 @@ def server(project: Path) -> Iterator[Server]:
     running = Server(project / "lesson.md", project.parent / "settings")
     yield running
     assert running.stop() == 0, running.output
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture
