@@ -90,8 +90,3 @@ def measure(lesson: Lesson) -> LessonMeasure:
                 epigraph_words += words_in(text.text)
             add_images(text, images)
     return LessonMeasure(tuple(section_words), epigraph_words, frozenset(images))
-
-
-def count_words(lesson: Lesson) -> int:
-    """Words of every text and section title in the lesson."""
-    return measure(lesson).words
