@@ -99,8 +99,7 @@ def run_jobs(
         while waiting:
             suspects, waiting = run_pool(waiting, options, workers, done, progress)
             for group in range(0, len(suspects), workers):
-                alone = [[job] for job in suspects[group : group + workers]]
-                for job in run_alone(alone, options, done):
+                for job in run_alone(suspects[group : group + workers], options, done):
                     done(crashed(job))
     finally:
         progress.stop()
@@ -158,19 +157,18 @@ def run_pool(
 
 
 def run_alone(
-    jobs: list[list[Job]], options: dict[str, ExportOptions], done: Callable[[LessonResult], None]
+    jobs: list[Job], options: dict[str, ExportOptions], done: Callable[[LessonResult], None]
 ) -> list[Job]:
-    """Each one-job batch in a worker of its own, side by side: the jobs whose worker died."""
+    """Each job in a worker of its own, side by side: the jobs whose worker died."""
     pools = [pool(options, 1) for _ in jobs]
     try:
-        futures = [p.submit(build_lessons, batch) for p, batch in zip(pools, jobs, strict=True)]
+        futures = [p.submit(build_lesson, job) for p, job in zip(pools, jobs, strict=True)]
         lost = []
-        for future, batch in zip(futures, jobs, strict=True):
+        for future, job in zip(futures, jobs, strict=True):
             try:
-                for result in future.result():
-                    done(result)
+                done(future.result())
             except BrokenProcessPool:
-                lost.extend(batch)
+                lost.append(job)
         return lost
     finally:
         for p in pools:
