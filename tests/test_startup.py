@@ -106,6 +106,36 @@ def test_a_command_imports_only_what_it_uses(tmp_path: Path, command: str) -> No
     assert "aipm_content.parse.build" in modules
 
 
+# Runs the CLI and, at exit after the CLI's own handlers, writes how many objects are frozen
+# and how many the interpreter's last collections would still scan.
+FROZEN_HARNESS = """
+import atexit, gc, json, sys
+out = sys.argv[1]
+atexit.register(
+    lambda: open(out, "w").write(json.dumps([gc.get_freeze_count(), len(gc.get_objects())]))
+)
+from aipm_content.cli import main
+main(sys.argv[2:], prog_name="aipm-export")
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", str(SEED_MD)], ["build", "{folder}", "-o", "dist", "--formats", "json,epub"]],
+    ids=["check", "build"],
+)
+def test_a_command_exits_with_its_objects_frozen(tmp_path: Path, args: list[str]) -> None:
+    # A build unfreezes what it froze for its workers; the exit freezes everything again.
+    folder = tmp_path / "content"
+    folder.mkdir()
+    shutil.copy(SEED_MD, folder)
+    seed = SEED_MD.read_text(encoding="utf-8")
+    (folder / "second.md").write_text(seed.replace("\nid: ", "\nid: second-", 1), encoding="utf-8")
+    frozen, scanned = recorded(tmp_path, FROZEN_HARNESS, *(a.format(folder=folder) for a in args))
+    assert frozen > 10_000
+    assert scanned < frozen / 100
+
+
 # Runs the CLI and writes the pydantic models whose validator the process built to argv[1].
 BUILT_HARNESS = """
 import atexit, json, sys

@@ -7,6 +7,9 @@ imported only when called, so ``check`` never loads WeasyPrint or ebooklib.
 
 from __future__ import annotations
 
+import atexit
+import gc
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +58,15 @@ class Cli(click.Group):
 @click.version_option(__version__, prog_name="aipm-export")
 def main() -> None:
     """Publish course lessons as PDF, EPUB 3, LMS JSON and SCORM from one validated model."""
+    freeze_at_exit()
+
+
+@cache
+def freeze_at_exit() -> None:
+    """Freeze every object at exit: the interpreter's last collections then scan none of what
+    the command made (~0.1 s of every command, ~0.2 s after a build). Nothing waits on them:
+    every output is written and closed before the command returns."""
+    atexit.register(gc.freeze)
 
 
 @main.command()
