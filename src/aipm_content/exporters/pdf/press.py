@@ -21,6 +21,7 @@ from typing import Any
 
 from ...parse.diagnostics import LessonError
 from .fetcher import LESSON_BASE, LessonFetcher, Locate, RefusedResource, nowhere
+from .page_refs import cache_page_references
 from .streams import compact_page_streams
 
 FONT_EPOCH = "1577836800"
@@ -184,6 +185,7 @@ _handle_leader.switchable = True  # type: ignore[attr-defined]
 
 def write(document: Any) -> bytes:
     """The PDF/UA bytes of a laid-out document (or of pages joined with ``Document.copy``)."""
+    cache_page_references()
     with weasyprint_errors(), compact_page_streams(document):
         data: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     return data
