@@ -56,7 +56,7 @@ def leaders(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
         filled[0] += leader.leader_index(line)[0] is not None
         fill(context, line, containing_block)
 
-    # inline calls its own name for it; press.leaders_unfilled may put a switch there, which
+    # inline calls its own name for it; leaders.install puts ours there, which
     # calls leader's.
     monkeypatch.setattr(inline, "handle_leader", counted)
     monkeypatch.setattr(leader, "handle_leader", counted)

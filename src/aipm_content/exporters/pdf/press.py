@@ -21,6 +21,8 @@ from typing import Any
 
 from ...parse.diagnostics import LessonError
 from .fetcher import LESSON_BASE, LessonFetcher, Locate, RefusedResource, nowhere
+from .leaders import install as install_leaders
+from .leaders import leaders_unfilled
 from .page_refs import cache_page_references
 from .streams import compact_page_streams
 
@@ -51,6 +53,7 @@ class Press:
         resource goes through a LessonFetcher for ``root``."""
         from .engine import CSS, HTML
 
+        install_leaders()
         fetcher = LessonFetcher(root, locate)
         stylesheets = [self.theme]
         if first_page != 1:
@@ -144,43 +147,6 @@ def front_first(
             break
         front_pages = len(front.pages)
     return front.copy([*front.pages, *(page for document in documents for page in document.pages)])
-
-
-class _Counting(threading.local):
-    unfilled = False
-
-
-_counting = _Counting()
-
-
-@contextlib.contextmanager
-def leaders_unfilled() -> Iterator[None]:
-    """Lay out without filling ``leader()``s with their dots, in this thread: for a layout
-    only counted, never written.
-
-    WeasyPrint breaks a line with one dot in the leader, then fills it with a box per dot
-    (a course's contents: ~20,000 boxes, which the page's later steps all walk): filling only
-    moves boxes along their line, so the pages are the same.
-    """
-    from weasyprint.layout import inline
-
-    if not getattr(inline.handle_leader, "switchable", False):
-        inline.handle_leader = _handle_leader
-    _counting.unfilled = True
-    try:
-        yield
-    finally:
-        _counting.unfilled = False
-
-
-def _handle_leader(context: Any, line: Any, containing_block: Any) -> None:
-    from weasyprint.layout import leader
-
-    if not _counting.unfilled:
-        leader.handle_leader(context, line, containing_block)
-
-
-_handle_leader.switchable = True  # type: ignore[attr-defined]
 
 
 def write(document: Any) -> bytes:
