@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import field_validator
 
-from ..model.lesson import Lesson, check_base_iri
+from ..model.iri import check_base_iri
+from ..model.lesson import Lesson
 from .base import ExportOptions, TimedOptions, time_limit
 from .output import write_atomic
 

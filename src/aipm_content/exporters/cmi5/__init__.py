@@ -8,7 +8,8 @@ from typing import ClassVar
 from pydantic import Field, field_validator
 
 from ...model.course import Course
-from ...model.lesson import Lesson, check_base_iri
+from ...model.iri import check_base_iri
+from ...model.lesson import Lesson
 from ...parse.diagnostics import error
 from ..base import ExportOptions, ThemedOptions, time_limit, title_line
 from ..json_export import course_with_base_iri, with_base_iri
