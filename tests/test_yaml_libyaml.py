@@ -37,6 +37,8 @@ CORPUS = [
     "- a\n- b",
     "a:",
     "a: [x,\n  y]",
+    "a: b\n? c",  # an empty value at the very end of the text
+    "a:\n  - ? x",
     "{a: 1}",
     "'quoted key': 1\n\"dq key\": 2\n",
 ]
