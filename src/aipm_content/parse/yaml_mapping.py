@@ -5,23 +5,14 @@ and ``yes`` stay text), plain keys, and limits on what the YAML may expand to. A
 counted every time it is used, so a flat alias bomb (one anchor repeated 600,000 times) stops
 at the limit instead of growing into a 100 MB lesson; nesting is bounded so a ``[[[[...`` value
 is an error, not a RecursionError.
-
-The events come from libyaml (in PyYAML's wheels) where it gives the pure-Python loader's very
-tree, about 6x faster; the same composer counts both. On any error or limit, and on the input
-classes where the two differ (``_LIBYAML_DIFFERS``), the pure-Python loader composes again, so
-every message and place is its own.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
-from yaml.resolver import BaseResolver
 
 from .diagnostics import Diagnostic
 
@@ -44,12 +35,11 @@ class YamlLimit(yaml.YAMLError):
         self.problem_mark = mark
 
 
-class _Bounded(Composer):
-    """The composer of both loaders: counts what it composes and stops at the limits."""
+class _BoundedLoader(yaml.SafeLoader):
+    """Safe loader that resolves no implicit types and counts what it composes."""
 
-    peek_event: Callable[[], yaml.Event]  # from the parser it is mixed with
-
-    def start_counting(self) -> None:
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
         self.values = 0
         self.chars = 0
         self.depth = 0
@@ -69,7 +59,7 @@ class _Bounded(Composer):
             )
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
             anchored = self.anchors.get(event.anchor) if event.anchor else None
             if anchored is not None:
@@ -90,76 +80,7 @@ class _Bounded(Composer):
         return node
 
 
-class _BoundedLoader(_Bounded, yaml.SafeLoader):
-    """The pure-Python loader: safe, no implicit types; the one whose errors are reported."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.start_counting()
-
-
 _BoundedLoader.yaml_implicit_resolvers = {}
-
-# Where libyaml and PyYAML differ (found by composing generated YAML with both), the text goes
-# to the pure-Python loader: tabs (libyaml allows more of them), a byte-order mark (libyaml
-# counts it as a column), line breaks other than \n (counted differently), a comment right
-# after a block scalar's ``|`` or ``>``, tags (libyaml reads more), an empty value before a
-# flow collection's end (placed differently) and a ``?`` with flow collections. Where only
-# libyaml fails (directives it refuses, say), the fallback below gives today's answer.
-_LIBYAML_DIFFERS = re.compile(
-    r"[\t\r\x85\u2028\u2029\ufeff]|[|>][-+0-9]*#|(?:^|[\s\[\]{},])!|:[ \n]*[,\]}]"
-)
-_FLOW = re.compile(r"[\[{]")
-
-
-def _libyaml_differs(text: str) -> bool:
-    return bool(_LIBYAML_DIFFERS.search(text)) or ("?" in text and bool(_FLOW.search(text)))
-
-
-try:
-    from yaml._yaml import CParser
-except ImportError:  # a PyYAML built without libyaml: the pure-Python loader alone
-    _CLoader: type[_Bounded] | None = None
-else:
-
-    class _LibyamlLoader(_Bounded, CParser, BaseResolver):
-        """The same composer over libyaml's events: ~6x faster, and the same node tree."""
-
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            Composer.__init__(self)
-            BaseResolver.__init__(self)
-            self.start_counting()
-            self.text = stream
-            # libyaml ends a stream that has no final line break on a line of its own; PyYAML
-            # at the end of the text, which is where a node marked there starts in its tree.
-            self.lines = stream.count("\n")
-            column = len(stream) - stream.rfind("\n") - 1
-            self.end = yaml.Mark("<unicode string>", len(stream), self.lines, column, None, 0)
-
-        def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-            node = super().compose_node(parent, index)
-            if node is not None:
-                if node.start_mark.line > self.lines:
-                    node.start_mark = self.end
-                if node.end_mark and node.end_mark.line > self.lines:  # None: a node still open
-                    node.end_mark = self.end
-                if isinstance(node, yaml.ScalarNode) and not node.style:
-                    node.style = None  # a plain scalar's style: libyaml says "", PyYAML None
-            return node
-
-        def compose_sequence_node(self, anchor: Any) -> yaml.SequenceNode:
-            start = self.peek_event()
-            node = super().compose_sequence_node(anchor)
-            # A sequence at its mapping's own indent ends its start event after the first
-            # "-" (else on it): PyYAML gives such an indentless sequence no flow style.
-            at = start.end_mark.index if start.end_mark else 0
-            if node.flow_style is False and self.text[at : at + 1] != "-":
-                node.flow_style = None
-            return node
-
-    _LibyamlLoader.yaml_implicit_resolvers = {}
-    _CLoader = _LibyamlLoader
 
 
 @dataclass
@@ -178,20 +99,11 @@ class YamlMapping:
 def compose_bounded(text: str) -> yaml.Node | None:
     """The YAML node tree of ``text`` (tags and implicit types resolved to nothing), within
     the limits above; YamlLimit (a YAMLError, located the same way) past them."""
-    if _CLoader is not None and not _libyaml_differs(text):
-        try:
-            return _compose(_CLoader, text)
-        except Exception:  # any error, a limit too: the pure-Python loader reports it
-            pass
-    return _compose(_BoundedLoader, text)
-
-
-def _compose(loader_class: type[_Bounded], text: str) -> yaml.Node | None:
-    loader = loader_class(text)  # type: ignore[call-arg]
+    loader = _BoundedLoader(text)
     try:
         return loader.get_single_node()
     finally:
-        loader.dispose()  # type: ignore[attr-defined]
+        loader.dispose()
 
 
 def load_yaml_mapping(text: str, path: str, first_line: int, what: str) -> YamlMapping:
