@@ -46,3 +46,13 @@ def test_importing_weasyprint_runs_one_subprocess() -> None:
 
 def test_the_standard_lookup_is_back_after_the_import() -> None:
     assert ctypes.util.find_library.__module__ == "ctypes.util"
+
+
+def test_weasyprint_is_the_release_our_workarounds_were_checked_against() -> None:
+    # Upgrading? Re-check what reaches into WeasyPrint and pydyf first: engine.py (the library
+    # names above), leaders.py (inline.handle_leader), streams.py and page_refs.py (pydyf's
+    # stream items and page references), press.py (Document.copy of pages from several
+    # documents). Then change the pin in pyproject.toml and this line together.
+    from weasyprint import __version__
+
+    assert __version__ == "70.0"
