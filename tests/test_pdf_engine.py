@@ -1,10 +1,12 @@
-"""WeasyPrint is imported with one listing of the linker cache, not a subprocess per name."""
+"""WeasyPrint is imported with one listing of the linker cache, not a subprocess per name;
+cffi types its sized arrays without pycparser (cffi_types.py); the release is the pinned one."""
 
 from __future__ import annotations
 
 import ctypes.util
 import os
 import subprocess
+from typing import Any
 
 import pytest
 
@@ -56,3 +58,38 @@ def test_weasyprint_is_the_release_our_workarounds_were_checked_against() -> Non
     from weasyprint import __version__
 
     assert __version__ == "70.0"
+
+
+SIZED = ["hb_codepoint_t[67]", "hb_codepoint_t[1]", "char[4]", "hb_tag_t[100]", "unsigned int[3]"]
+
+
+@pytest.mark.parametrize("cdecl", SIZED)
+def test_a_sized_array_is_the_type_cffis_own_parse_gives(cdecl: str) -> None:
+    from weasyprint.text.ffi import ffi
+
+    quick = ffi._parser.parse_type
+    assert quick.quick
+    assert quick(cdecl) == quick.original(cdecl)
+    assert ffi.sizeof(ffi.new(cdecl)) == ffi.sizeof(ffi.typeof(cdecl))
+
+
+def test_a_new_length_runs_no_pycparser(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pycparser import c_parser
+    from weasyprint.text.ffi import ffi
+
+    parses: list[str] = []
+    parse = c_parser.CParser.parse
+
+    def counted(self: Any, text: str, *args: Any, **kwargs: Any) -> Any:
+        parses.append(text)
+        return parse(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(c_parser.CParser, "parse", counted)
+    ffi.new("hb_codepoint_t[]", 1)  # the item's type, parsed once a process
+    parses.clear()
+    glyphs = ffi.new("hb_codepoint_t[12345]")
+    assert len(glyphs) == 12345
+    ffi.new("hb_codepoint_t[54321]")
+    assert parses == []
+    ffi.new("PangoRectangle[2]")  # not yet seen: its item parsed once
+    assert len(parses) == 1

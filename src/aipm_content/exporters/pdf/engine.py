@@ -76,8 +76,13 @@ def _import_weasyprint() -> None:
 _import_weasyprint()
 
 from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.text.ffi import ffi  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
+
+from .cffi_types import quick_sized_arrays  # noqa: E402
+
+quick_sized_arrays(ffi)
 
 __all__ = [
     "CSS",
