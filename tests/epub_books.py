@@ -30,11 +30,10 @@ def text_of(element: etree._Element) -> str:
     return "".join(str(t) for t in element.itertext())
 
 
-class Book:
-    """An exported EPUB, opened once: its lesson, bytes, files and parsed package document."""
+class EpubFile:
+    """An exported EPUB, opened once: its bytes, files and parsed package document."""
 
-    def __init__(self, lesson: Lesson, path: Path) -> None:
-        self.lesson = lesson
+    def __init__(self, path: Path) -> None:
         self.path = path
         self.data = path.read_bytes()
         with zipfile.ZipFile(path) as archive:
@@ -44,6 +43,14 @@ class Book:
 
     def xml(self, name: str) -> etree._Element:
         return etree.fromstring(self.files[f"EPUB/{name}"])
+
+
+class Book(EpubFile):
+    """A lesson's EPUB, opened once."""
+
+    def __init__(self, lesson: Lesson, path: Path) -> None:
+        super().__init__(path)
+        self.lesson = lesson
 
     def documents(self) -> Iterator[tuple[str, etree._Element]]:
         for name in sorted(self.files):

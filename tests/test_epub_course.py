@@ -24,25 +24,18 @@ from aipm_content.exporters.epub.metadata import BOOK_NAMESPACE, CONFORMS_TO
 from aipm_content.model.course import Course
 from aipm_content.model.links import lesson_links
 from conftest import FIXTURES, ROOT
-from epub_books import NS, XML_LANG
+from epub_books import NS, XML_LANG, EpubFile
 
 COURSE_YML = ROOT / "content" / "course.yml"
 EPUB_TYPE = f"{{{NS['epub']}}}type"
 
 
-class CourseBook:
+class CourseBook(EpubFile):
     """The exported course EPUB, opened once."""
 
     def __init__(self, course: Course, path: Path) -> None:
+        super().__init__(path)
         self.course = course
-        self.path = path
-        self.data = path.read_bytes()
-        with zipfile.ZipFile(path) as archive:
-            self.files = {name: archive.read(name) for name in archive.namelist()}
-        self.opf = etree.fromstring(self.files["EPUB/content.opf"])
-
-    def xml(self, name: str) -> etree._Element:
-        return etree.fromstring(self.files[f"EPUB/{name}"])
 
     def documents(self) -> dict[str, etree._Element]:
         return {
