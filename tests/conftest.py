@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +20,7 @@ from hypothesis import settings
 
 from aipm_content import Lesson, load
 from aipm_content.exporters.pdf import EXPORTER, PdfOptions
+from aipm_content.render.template_cache import CACHE_VARIABLE
 from pdf_reading import SMALL_LESSON, pdf_text, write_pixel
 
 if TYPE_CHECKING:
@@ -30,6 +34,11 @@ if TYPE_CHECKING:
 settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+# Compiled templates go to a cache of this run's own, never the user's (render/template_cache).
+_TEMPLATE_CACHE = tempfile.mkdtemp(prefix="aipm-template-cache-")
+os.environ.setdefault(CACHE_VARIABLE, _TEMPLATE_CACHE)
+atexit.register(shutil.rmtree, _TEMPLATE_CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

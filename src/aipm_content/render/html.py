@@ -21,6 +21,7 @@ from ..model.lesson import Lesson
 from ..model.links import SCHEME, is_lesson_href
 from ..model.reactions import REACTION_EMOJI
 from .labels import LABELS, typeset
+from .template_cache import template_cache
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -98,13 +99,15 @@ def environment(channel: str) -> Environment:
     """Autoescaping environment whose loader prefers the channel's own templates.
 
     Templates ship with the package, so each is compiled once per process and never looked
-    for on disk again (``auto_reload`` would stat the file at every include of every block).
+    for on disk again (``auto_reload`` would stat the file at every include of every block);
+    the compiled code is kept for the next process (template_cache).
     """
     env = Environment(
         loader=ChoiceLoader(
             [FileSystemLoader(TEMPLATES / channel), FileSystemLoader(TEMPLATES / "common")]
         ),
         auto_reload=False,
+        bytecode_cache=template_cache(),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

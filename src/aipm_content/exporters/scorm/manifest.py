@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ...model.course import Course
 from ...model.lesson import Lesson
+from ...render.template_cache import template_cache
 from .limits import Version
 
 LAUNCH = "index.html"
@@ -38,6 +39,7 @@ SCORM_TYPE_ATTR = {"1.2": "scormtype", "2004": "scormType"}
 def manifest_environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        bytecode_cache=template_cache(),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
