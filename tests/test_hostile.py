@@ -11,11 +11,9 @@ Expected outcomes are data: tests/fixtures/hostile/EXPECTED.toml.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,13 @@ from aipm_content.cli import main as cli
 from aipm_content.exporters.base import Exporter, get_exporter
 from aipm_content.parse.diagnostics import LessonError
 from aipm_content.parse.limits import MAX_IMAGE_BYTES, MAX_SOURCE_BYTES
+from cli_runs import (
+    SENTINEL,
+    TIME_LIMIT,
+    assert_no_crash,
+    located_errors,
+    run_cli,
+)
 from hostile_corpus import (
     CASES,
     CHANNEL_OPTIONS,
@@ -44,21 +49,10 @@ from hostile_corpus import (
     make_corpus,
     time_limit,
 )
-from inert import (
-    SECRET,
-)
+from inert import SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_BIN = Path(sys.executable).parent / "aipm-export"
-
-LOCATED = re.compile(
-    r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): error\[(?P<code>[a-z0-9-]+)\]: \S.*$"
-)
-SUMMARY = re.compile(r"^\d+ errors?(, \d+ warnings?)?$")
-WARNING = re.compile(r"^.+?:\d+:\d+: warning\[[a-z0-9-]+\]: \S.*$")
-SENTINEL = b"an earlier export: a failed run must leave these bytes alone\n"
-TIME_LIMIT = 60.0
-"""CPU seconds one in-process run may take before it counts as a hang."""
 
 
 @pytest.fixture(scope="session")
@@ -77,41 +71,6 @@ def test_the_built_in_exporters_are_all_exercised() -> None:
 
 
 # ---------- running the CLI ----------
-
-
-def run_cli(args: list[str]) -> Result:
-    with time_limit(TIME_LIMIT):
-        return CliRunner().invoke(cli, args, catch_exceptions=True)
-
-
-@dataclass(frozen=True)
-class Located:
-    path: str
-    line: int
-    col: int
-    code: str
-
-
-def located_errors(stderr: str) -> list[Located]:
-    """The errors of a failed run; every other line must be a warning or the summary."""
-    found = []
-    for line in stderr.splitlines():
-        match = LOCATED.match(line)
-        if match:
-            found.append(
-                Located(match["path"], int(match["line"]), int(match["col"]), match["code"])
-            )
-        else:
-            assert SUMMARY.match(line) or WARNING.match(line), f"not located: {line!r}"
-    return found
-
-
-def assert_no_crash(result: Result) -> None:
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"exception escaped the CLI: {result.exception!r}")
-    assert result.exit_code in (0, 2), f"exit {result.exit_code}:\n{result.output}"
-    assert "Traceback" not in result.output
-    assert "internal error" not in result.output
 
 
 def assert_expected_errors(result: Result, case: str, source: Path) -> None:

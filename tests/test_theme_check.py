@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from aipm_content.exporters.theme import theme_problems
+from cli_runs import SENTINEL, assert_no_crash, located_errors, run_cli
 from hostile_corpus import CORPUS, EXPECTED_DATA, Expected, _expected
-from test_hostile import SENTINEL, assert_no_crash, located_errors, run_cli
 
 THEMES = CORPUS / "themes"
 EXPECTED: dict[str, Expected] = {
