@@ -136,6 +136,41 @@ def test_a_command_exits_with_its_objects_frozen(tmp_path: Path, args: list[str]
     assert scanned < frozen / 100
 
 
+# Runs the CLI and writes how many objects were frozen when its export began and ended.
+EXPORT_HARNESS = """
+import gc, json, sys
+from aipm_content.exporters import base
+seen = []
+chosen = base.get_exporter
+def spied(name):
+    exporter = chosen(name)
+    export = exporter.export
+    def counted(*args, **kwargs):
+        seen.append(gc.get_freeze_count())
+        export(*args, **kwargs)
+        seen.append(gc.get_freeze_count())
+    exporter.export = counted
+    return exporter
+base.get_exporter = spied
+from aipm_content.cli import main
+try:
+    main(sys.argv[2:], prog_name="aipm-export")
+finally:
+    seen.append(gc.get_freeze_count())  # after the command, before the exit's freeze
+    open(sys.argv[1], "w").write(json.dumps(seen))
+"""
+
+
+def test_an_export_runs_with_the_commands_objects_frozen(tmp_path: Path) -> None:
+    # Its imports and the lesson outlive the export, so its collections need not scan them;
+    # unfrozen after, so nothing a caller made stays frozen.
+    args = ["json", str(SEED_MD), "-o", "lesson.json"]
+    during, inside, after = recorded(tmp_path, EXPORT_HARNESS, *args)
+    assert during > 10_000
+    assert inside > 10_000  # still frozen as it ends (refcounting may free some)
+    assert after == 0
+
+
 # Runs the CLI and writes the pydantic models whose validator the process built to argv[1].
 BUILT_HARNESS = """
 import atexit, json, sys

@@ -3,6 +3,7 @@ per field, its help the field's docstring."""
 
 from __future__ import annotations
 
+import gc
 import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
@@ -63,11 +64,17 @@ def exporter_command(name: str) -> click.Command:
 
         stem = source.stem if isinstance(lesson, Lesson) else lesson.id  # a course: its id
         target = output or Path(f"{stem}{exporter.suffix}")
+        # What the command holds so far (its imports, the lesson) outlives the export: frozen
+        # meanwhile, the export's collections do not scan it (~0.09 s of a PDF's). Unfrozen
+        # after, so a caller's garbage (CliRunner's, in tests) is collected as ever.
+        gc.freeze()
         try:
             exporter.export(lesson, target, options)
         except OSError as exc:  # the output path: a missing or read-only folder, a full disk
             why = f"{exc.strerror}: {exc.filename}" if exc.filename else str(exc)
             raise error(str(target), 1, 1, "output", f"cannot write: {why}") from None
+        finally:
+            gc.unfreeze()
         say(f"wrote {target}")
 
     params: list[click.Parameter] = [
