@@ -6,14 +6,11 @@ command imported is observed, not inferred from reading the code.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from types import FunctionType
-from typing import Annotated, Any
+from typing import Annotated
 
 import pytest
 from pydantic import BaseModel, Field, StringConstraints, TypeAdapter, ValidationError
@@ -24,6 +21,7 @@ from aipm_content.exporters.base import ExportOptions
 from aipm_content.model.base import Node
 from aipm_content.model.channel import CHANNEL_PATTERN, Channel
 from conftest import SEED_MD
+from harness import recorded
 
 HEAVY = ("weasyprint", "ebooklib", "playwright")
 # Runs the CLI and, however it exits, writes the names of all imported modules to argv[1].
@@ -34,20 +32,6 @@ atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
 from aipm_content.cli import main
 main(sys.argv[2:], prog_name="aipm-export")
 """
-
-
-def recorded(tmp_path: Path, harness: str, *args: str, codes: tuple[int, ...] = (0,)) -> Any:
-    """What ``harness`` records as JSON (in the file it is given) when it runs ``args``."""
-    record = tmp_path / "record.json"
-    run = subprocess.run(
-        [sys.executable, "-c", harness, str(record), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-    )
-    assert run.returncode in codes, run.stdout + run.stderr
-    return json.loads(record.read_text(encoding="utf-8"))
 
 
 def modules_after(tmp_path: Path, *args: str, codes: tuple[int, ...] = (0,)) -> set[str]:

@@ -4,10 +4,6 @@ anew, and a cache that is not safe or not readable is simply not used."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +20,7 @@ from aipm_content.render.template_cache import (
     template_cache,
 )
 from conftest import SEED_MD
+from harness import recorded
 
 # Runs the CLI, then writes how many templates Jinja compiled to argv[1].
 COUNTING = """
@@ -43,18 +40,7 @@ main(sys.argv[2:], prog_name="aipm-export")
 
 def compiled_by(tmp_path: Path, cache: str, *args: str) -> list[str]:
     """The templates one run of the CLI compiles with ``cache`` as its cache folder."""
-    record = tmp_path / "compiled.json"
-    env = {**os.environ, CACHE_VARIABLE: cache}
-    run = subprocess.run(
-        [sys.executable, "-c", COUNTING, str(record), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-        env=env,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    names: list[str] = json.loads(record.read_text(encoding="utf-8"))
+    names: list[str] = recorded(tmp_path, COUNTING, *args, env={CACHE_VARIABLE: cache})
     return names
 
 
