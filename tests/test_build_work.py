@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemLoader
 
 from aipm_content import Lesson, catalog, load
 from aipm_content.api import source_bytes
@@ -131,19 +131,21 @@ def test_workers_import_weasyprint_through_the_quick_library_lookup() -> None:
     assert len(started) == 1, started  # ldconfig -p; a bare `import weasyprint` starts 54
 
 
-def test_after_the_warm_up_a_book_compiles_no_template(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_after_the_warm_up_a_book_loads_no_template(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Templates read from disk, not compiled: a fresh environment may load them compiled from
+    # the template cache (render/template_cache.py), which would hide a warm-up that did nothing.
     html.environment.cache_clear()  # a fresh environment, as a new process has
     prepare({"epub": EpubOptions()})
-    compiled: list[str | None] = []
-    compile_template = Environment.compile
+    read: list[str] = []
+    get_source = FileSystemLoader.get_source
 
-    def counted(self: Environment, source: Any, name: str | None = None, *a: Any) -> Any:
-        compiled.append(name)
-        return compile_template(self, source, name, *a)
+    def counted(self: FileSystemLoader, environment: Environment, template: str) -> Any:
+        read.append(template)
+        return get_source(self, environment, template)
 
-    monkeypatch.setattr(Environment, "compile", counted)
+    monkeypatch.setattr(FileSystemLoader, "get_source", counted)
     epub_bytes(load(EVERY_MD))
-    assert compiled == []
+    assert read == []
 
 
 def test_a_lesson_is_walked_once_for_its_words_and_images(
