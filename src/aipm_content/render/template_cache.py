@@ -34,8 +34,8 @@ def template_cache() -> BytecodeCache | None:
 
 def cache_folder() -> Path | None:
     """The templates folder of the cache, made private (0700) if new; None when the variable
-    says ``off``, or the folder cannot be made or is not a directory only this user can write
-    (a symlink included)."""
+    says ``off``, or the folder cannot be made, or is not a directory of this user's with no
+    group or other access (a symlink is refused too)."""
     chosen = os.environ.get(CACHE_VARIABLE, "")
     if chosen == "off" or not hasattr(os, "getuid"):
         return None
